@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './problems.js';
+export * from './redact.js';
+export * from './report/types.js';
+export * from './report/build-report.js';

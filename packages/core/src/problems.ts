@@ -1,0 +1,76 @@
+/**
+ * The stable problem codes of SPEC §4. Codes are public identifiers: add new
+ * ones freely, never rename or remove one.
+ */
+export const PROBLEM_CODES = [
+  // environment
+  'CI_NOT_DETECTED',
+  'CI_UNSUPPORTED',
+  'ID_TOKEN_PERMISSION_MISSING',
+  'RUNNER_NOT_GITHUB_HOSTED',
+  'GITLAB_SIGSTORE_TOKEN_MISSING',
+  'NPM_TOO_OLD',
+  'PUBLISHER_NO_PROVENANCE',
+  'PUBLISHER_NOT_FOUND',
+  'REGISTRY_NO_PROVENANCE',
+  'AUTH_MISSING',
+  'REGISTRY_UNREACHABLE',
+  'REGISTRY_BAD_RESPONSE',
+  // package (check)
+  'PRIVATE',
+  'ALREADY_PUBLISHED',
+  'INVALID_MANIFEST',
+  'REPOSITORY_MISSING',
+  'REPOSITORY_MISMATCH',
+  'REPOSITORY_DIRECTORY_MISMATCH',
+  'ACCESS_NOT_PUBLIC',
+  'PROVENANCE_DISABLED',
+  'CUSTOM_REGISTRY',
+  'DEPENDENCY_BLOCKED',
+  'DEPENDENCY_CYCLE',
+  // publish
+  'PUBLISH_FAILED',
+  'RATE_LIMITED',
+  'PUBLISHED_CONTENT_DIFFERS',
+  'OTP_REQUIRED',
+  // verify
+  'VERSION_NOT_FOUND',
+  'ATTESTATIONS_MISSING',
+  'PROVENANCE_MISSING',
+  'PUBLISH_ATTESTATION_MISSING',
+  'SIGNATURE_INVALID',
+  'PREDICATE_TYPE_MISMATCH',
+  'SUBJECT_MISMATCH',
+  'DIGEST_MISMATCH',
+  'IDENTITY_MISMATCH',
+  'KEY_UNKNOWN',
+  'KEY_EXPIRED',
+  'REGISTRY_SIGNATURE_MISSING',
+  'REGISTRY_SIGNATURE_INVALID',
+  'TARBALL_INTEGRITY_MISMATCH',
+  'ATTESTATIONS_INVALID',
+  'TRUST_MATERIAL_INVALID',
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  message: string;
+  hint: string | null;
+}
+
+export function problem(
+  code: ProblemCode,
+  severity: Severity,
+  message: string,
+  hint: string | null = null,
+): Problem {
+  return { code, severity, message, hint };
+}
+
+export function hasError(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}

@@ -1,0 +1,40 @@
+import { redactLog } from '@npmcli/redact';
+
+/**
+ * Secrets registered at run time (tokens read from .npmrc or the environment)
+ * are removed from every string we print or write, on top of the patterns
+ * `@npmcli/redact` knows (npm tokens, URL passwords).
+ */
+const knownSecrets = new Set<string>();
+
+export function registerSecret(secret: string | undefined | null): void {
+  if (secret && secret.length >= 6) knownSecrets.add(secret);
+}
+
+const CONFIG_SECRET = /((?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN)["']?\s*[=:]\s*["']?)[^\s"']+/gi;
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
+const BEARER = /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{6,}/g;
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join('***');
+  }
+  out = out.replace(CONFIG_SECRET, '$1***').replace(URL_CREDENTIALS, '$1***@').replace(BEARER, '$1***');
+  return out
+    .split('\n')
+    .map((line) => redactLog(line))
+    .join('\n');
+}
+
+/** Redacts every string inside a JSON-like value. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
+    return out as T;
+  }
+  return value;
+}
