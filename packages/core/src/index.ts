@@ -3,3 +3,4 @@ export * from './problems.js';
 export * from './redact.js';
 export * from './report/types.js';
 export * from './report/build-report.js';
+export * from './registry/index.js';

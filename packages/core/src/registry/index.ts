@@ -1,0 +1,4 @@
+export * from './client.js';
+export * from './http-retry.js';
+export * from './npm-config.js';
+export * from './packument.js';
