@@ -1,3 +1,4 @@
+export * from './context.js';
 export * from './errors.js';
 export * from './problems.js';
 export * from './redact.js';

@@ -1,0 +1,42 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ProvenantError, normalizeRegistryUrl, type Context } from '@provenant/core';
+import { boolFlag, intFlag, listFlag, stringFlag, type FlagValues } from './args.js';
+
+/** The flags every command shares (SPEC §2), validated. */
+export interface CommonOptions {
+  cwd: string;
+  /** From --registry, normalised; `undefined` means "npm's configured registry". */
+  registry: string | undefined;
+  filters: string[];
+  json: boolean;
+  reportFile: string | undefined;
+  summaryFile: string | undefined;
+  concurrency: number;
+  debug: boolean;
+}
+
+export function readCommonOptions(values: FlagValues, ctx: Context): CommonOptions {
+  const cwd = resolve(ctx.cwd, stringFlag(values, 'cwd') ?? '.');
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+    throw new ProvenantError('NO_WORKSPACE', `--cwd ${cwd} is not a folder.`, {
+      hint: 'Point --cwd at the monorepo root (or any folder inside it).',
+    });
+  }
+  const registryFlag = stringFlag(values, 'registry');
+  const summaryFlag = stringFlag(values, 'summary');
+  const reportFlag = stringFlag(values, 'report');
+  return {
+    cwd,
+    registry: registryFlag === undefined ? undefined : normalizeRegistryUrl(registryFlag),
+    filters: listFlag(values, 'filter'),
+    json: boolFlag(values, 'json'),
+    reportFile: reportFlag === undefined ? undefined : resolve(ctx.cwd, reportFlag),
+    summaryFile:
+      summaryFlag !== undefined
+        ? resolve(ctx.cwd, summaryFlag)
+        : ctx.env.GITHUB_STEP_SUMMARY || undefined,
+    concurrency: intFlag(values, 'concurrency', 4, { min: 1, max: 256 }),
+    debug: boolFlag(values, 'debug'),
+  };
+}

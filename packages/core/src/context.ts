@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+
+/**
+ * Side effects reach the core through this context: environment, files,
+ * child processes, network and clock. `nodeContext()` binds them to the real
+ * thing; unit tests pass plain objects.
+ */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the process could not be started at all (ENOENT, EACCES). */
+  failedToStart?: string;
+}
+
+export interface ExecOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** Replace the environment instead of extending `process.env`. */
+  extendEnv?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  input?: string;
+}
+
+export type ExecFn = (file: string, args: readonly string[], options: ExecOptions) => Promise<ExecResult>;
+
+export interface Context {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  readFile: (path: string) => string | null;
+  exec: ExecFn;
+  fetch: typeof fetch;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const execReal: ExecFn = async (file, args, options) => {
+  try {
+    const result = await execa(file, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? {},
+      extendEnv: options.extendEnv ?? true,
+      reject: false,
+      stdin: options.input === undefined ? 'ignore' : 'pipe',
+      input: options.input,
+      timeout: options.timeoutMs,
+      cancelSignal: options.signal,
+      all: false,
+      stripFinalNewline: true,
+    });
+    if (result.failed && result.exitCode === undefined) {
+      return {
+        exitCode: 127,
+        stdout: String(result.stdout ?? ''),
+        stderr: String(result.stderr ?? ''),
+        failedToStart: result.shortMessage,
+      };
+    }
+    return {
+      exitCode: result.exitCode ?? 1,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+    };
+  } catch (error) {
+    return { exitCode: 127, stdout: '', stderr: '', failedToStart: String(error) };
+  }
+};
+
+export function readFileOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export function nodeContext(overrides: Partial<Context> = {}): Context {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    readFile: readFileOrNull,
+    exec: execReal,
+    fetch: globalThis.fetch.bind(globalThis),
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...overrides,
+  };
+}
