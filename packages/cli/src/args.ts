@@ -47,7 +47,7 @@ export function parseCommandArgs(
       allowPositionals,
       strict: true,
       allowNegative: true,
-    } as ParseArgsConfig);
+    });
     return { values: values as FlagValues, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -120,9 +120,13 @@ export function choiceFlag<T extends string>(
   const raw = stringFlag(values, name);
   if (raw === undefined) return fallback;
   if (!(choices as readonly string[]).includes(raw)) {
-    throw new ProvenantError('INVALID_FLAG_VALUE', `--${name} must be one of ${choices.join(', ')}, got "${raw}".`, {
-      hint: `For example --${name} ${fallback}.`,
-    });
+    throw new ProvenantError(
+      'INVALID_FLAG_VALUE',
+      `--${name} must be one of ${choices.join(', ')}, got "${raw}".`,
+      {
+        hint: `For example --${name} ${fallback}.`,
+      },
+    );
   }
   return raw as T;
 }

@@ -33,9 +33,7 @@ export function readCommonOptions(values: FlagValues, ctx: Context): CommonOptio
     json: boolFlag(values, 'json'),
     reportFile: reportFlag === undefined ? undefined : resolve(ctx.cwd, reportFlag),
     summaryFile:
-      summaryFlag !== undefined
-        ? resolve(ctx.cwd, summaryFlag)
-        : ctx.env.GITHUB_STEP_SUMMARY || undefined,
+      summaryFlag !== undefined ? resolve(ctx.cwd, summaryFlag) : ctx.env.GITHUB_STEP_SUMMARY || undefined,
     concurrency: intFlag(values, 'concurrency', 4, { min: 1, max: 256 }),
     debug: boolFlag(values, 'debug'),
   };

@@ -97,7 +97,13 @@ function reportError(error: unknown, streams: Streams, ctx: Context, json: boole
   if (err.hint) output.diag(`  ${p.dim('→')} ${err.hint}`);
   if (debug && error instanceof Error && error.stack) output.diag(redact(error.stack));
   if (json) {
-    output.data(JSON.stringify({ schemaVersion: 1, error: { code: err.code, message: err.message, hint: err.hint } }, null, 2));
+    output.data(
+      JSON.stringify(
+        { schemaVersion: 1, error: { code: err.code, message: err.message, hint: err.hint } },
+        null,
+        2,
+      ),
+    );
   }
   return err.exitCode;
 }

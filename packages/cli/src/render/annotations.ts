@@ -13,12 +13,16 @@ export function renderAnnotations(report: Report): string[] {
   const lines: string[] = [];
   for (const prob of report.environment.problems) {
     if (prob.severity !== 'error') continue;
-    lines.push(`::error title=${escapeProperty(prob.code)}::${escapeData(`${prob.message}${prob.hint ? `\n${prob.hint}` : ''}`)}`);
+    lines.push(
+      `::error title=${escapeProperty(prob.code)}::${escapeData(`${prob.message}${prob.hint ? `\n${prob.hint}` : ''}`)}`,
+    );
   }
   for (const pkg of report.packages) {
     for (const prob of pkg.problems) {
       if (prob.severity !== 'error') continue;
-      const file = pkg.dir ? `file=${escapeProperty(pkg.dir === '.' ? 'package.json' : `${pkg.dir}/package.json`)},` : '';
+      const file = pkg.dir
+        ? `file=${escapeProperty(pkg.dir === '.' ? 'package.json' : `${pkg.dir}/package.json`)},`
+        : '';
       lines.push(
         `::error ${file}title=${escapeProperty(`${prob.code} ${pkg.name}`)}::${escapeData(`${prob.message}${prob.hint ? `\n${prob.hint}` : ''}`)}`,
       );

@@ -24,7 +24,9 @@ export function renderMarkdown(report: Report): string {
   const counts = (Object.keys(s) as (keyof typeof s)[])
     .filter((k) => k !== 'total' && s[k] > 0)
     .map((k) => `${s[k]} ${k}`);
-  lines.push(`**${s.total} package${s.total === 1 ? '' : 's'}**${counts.length ? `: ${counts.join(', ')}` : ''} · registry \`${report.registry}\``);
+  lines.push(
+    `**${s.total} package${s.total === 1 ? '' : 's'}**${counts.length ? `: ${counts.join(', ')}` : ''} · registry \`${report.registry}\``,
+  );
   lines.push('');
   lines.push(
     `CI: ${env.ci}${env.runner ? ` (${env.runner})` : ''} · repository: ${env.repository ?? 'unknown'} · publisher: ${env.publisher ? `${env.publisher.name} ${env.publisher.version}` : 'not detected'}${env.provenanceVia ? ` · provenance via ${env.provenanceVia}` : ''}`,
@@ -32,7 +34,9 @@ export function renderMarkdown(report: Report): string {
   if (env.problems.length > 0) {
     lines.push('');
     for (const prob of env.problems) {
-      lines.push(`- **${prob.severity}** \`${prob.code}\`: ${cell(prob.message)}${prob.hint ? `<br>Fix: ${cell(prob.hint)}` : ''}`);
+      lines.push(
+        `- **${prob.severity}** \`${prob.code}\`: ${cell(prob.message)}${prob.hint ? `<br>Fix: ${cell(prob.hint)}` : ''}`,
+      );
     }
   }
   lines.push('');
@@ -46,7 +50,9 @@ export function renderMarkdown(report: Report): string {
     for (const prob of pkg.problems) {
       details.push(`\`${prob.code}\` ${prob.message}${prob.hint ? ` — ${prob.hint}` : ''}`);
     }
-    lines.push(`| ${ICON[pkg.status]} | \`${cell(pkg.name)}@${cell(pkg.version)}\` | ${pkg.status} | ${cell(details.join('\n'))} |`);
+    lines.push(
+      `| ${ICON[pkg.status]} | \`${cell(pkg.name)}@${cell(pkg.version)}\` | ${pkg.status} | ${cell(details.join('\n'))} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');

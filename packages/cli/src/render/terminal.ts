@@ -19,7 +19,11 @@ function paintStatus(p: Painter, status: PackageStatus, text: string): string {
 
 function renderProblem(p: Painter, prob: Problem, indent: string): string[] {
   const tag =
-    prob.severity === 'error' ? p.red(prob.code) : prob.severity === 'warning' ? p.yellow(prob.code) : p.dim(prob.code);
+    prob.severity === 'error'
+      ? p.red(prob.code)
+      : prob.severity === 'warning'
+        ? p.yellow(prob.code)
+        : p.dim(prob.code);
   const lines = [`${indent}${tag}  ${prob.message}`];
   if (prob.hint) {
     for (const line of prob.hint.split('\n')) lines.push(`${indent}  ${p.dim('→')} ${line}`);
@@ -52,7 +56,10 @@ export function renderReport(report: Report, color: boolean): string {
   out.push(`  CI          ${env.ci}${env.runner ? ` (${env.runner})` : ''}`);
   out.push(`  repository  ${env.repository ?? p.dim('unknown')}`);
   out.push(`  publisher   ${publisher}${env.npmVersion ? p.dim(`  (npm ${env.npmVersion})`) : ''}`);
-  if (report.command !== 'verify') out.push(`  provenance  ${env.provenanceVia ? `via ${env.provenanceVia}` : p.dim('no switch available')}`);
+  if (report.command !== 'verify')
+    out.push(
+      `  provenance  ${env.provenanceVia ? `via ${env.provenanceVia}` : p.dim('no switch available')}`,
+    );
   for (const prob of env.problems) out.push(...renderProblem(p, prob, '  '));
   out.push('');
   out.push(p.bold('Packages'));
@@ -71,6 +78,8 @@ export function renderReport(report: Report, color: boolean): string {
   const counts = (Object.keys(s) as (keyof typeof s)[])
     .filter((k) => k !== 'total' && s[k] > 0)
     .map((k) => `${s[k]} ${k}`);
-  out.push(`${p.bold(`${s.total} package${s.total === 1 ? '' : 's'}`)}${counts.length ? `: ${counts.join(', ')}` : ''}`);
+  out.push(
+    `${p.bold(`${s.total} package${s.total === 1 ? '' : 's'}`)}${counts.length ? `: ${counts.join(', ')}` : ''}`,
+  );
   return out.join('\n');
 }

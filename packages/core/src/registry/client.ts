@@ -179,9 +179,13 @@ export function normalizeRegistryUrl(registry: string): string {
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProvenantError('INVALID_REGISTRY_URL', `Registry URL must use http or https: ${redact(registry)}`, {
-      hint: 'Pass a full URL such as --registry https://registry.npmjs.org/',
-    });
+    throw new ProvenantError(
+      'INVALID_REGISTRY_URL',
+      `Registry URL must use http or https: ${redact(registry)}`,
+      {
+        hint: 'Pass a full URL such as --registry https://registry.npmjs.org/',
+      },
+    );
   }
   url.search = '';
   url.hash = '';

@@ -91,9 +91,7 @@ export function registryFor(config: NpmConfig, name: string): string {
 }
 
 export type RegistryAuth =
-  | { kind: 'token'; token: string }
-  | { kind: 'basic'; value: string }
-  | { kind: 'none' };
+  { kind: 'token'; token: string } | { kind: 'basic'; value: string } | { kind: 'none' };
 
 /**
  * Credentials for a registry URL, looked up by npm's "nerf dart"

@@ -7,13 +7,7 @@ export type RunnerKind = 'github-hosted' | 'self-hosted';
 export type PublisherName = 'npm' | 'pnpm' | 'yarn' | 'changesets';
 export type ProvenanceVia = 'flag' | 'env' | 'publish-config' | 'npmrc' | 'yarnrc';
 export type PackageStatus =
-  | 'ready'
-  | 'blocked'
-  | 'skipped'
-  | 'published'
-  | 'failed'
-  | 'verified'
-  | 'unverified';
+  'ready' | 'blocked' | 'skipped' | 'published' | 'failed' | 'verified' | 'unverified';
 export type AttestationVerdict = 'verified' | 'missing' | 'invalid';
 
 export interface EnvironmentReport {
