@@ -1,0 +1,137 @@
+import { ASN1Obj } from '@sigstore/core';
+import type { Signer } from '@sigstore/verify';
+import { problem, type Problem } from '../problems.js';
+import type { SignerIdentity } from '../report/types.js';
+import { normalizeRepositoryUrl } from '../repository-url.js';
+import type { IdentityPolicy } from './types.js';
+
+/** Fulcio certificate extensions, `1.3.6.1.4.1.57264.1.<n>`. */
+const FULCIO = '1.3.6.1.4.1.57264.1.';
+const OID = {
+  issuerLegacy: 1,
+  commitLegacy: 3,
+  repositoryLegacy: 5, // `owner/repo`, certificates before March 2023
+  refLegacy: 6,
+  issuer: 8,
+  buildSignerUri: 9,
+  sourceRepositoryUri: 12,
+  sourceRepositoryDigest: 13,
+  sourceRepositoryRef: 14,
+  buildConfigUri: 18,
+  runInvocationUri: 21,
+} as const;
+
+/** Default issuer per repository host: only the CI that owns the host can vouch for it. */
+const HOST_ISSUERS: Readonly<Record<string, string>> = {
+  'github.com': 'https://token.actions.githubusercontent.com',
+  'gitlab.com': 'https://gitlab.com',
+};
+
+export interface CertificateIdentity extends SignerIdentity {
+  /** The certificate's SAN: for a reusable workflow it names the generator, not the source repository. */
+  subjectAlternativeName: string | null;
+}
+
+/** Reads the identity out of a verified provenance signer. */
+export function identityOf(signer: Signer, logIndex: number | null): CertificateIdentity {
+  const ext = new Map<number, string>();
+  for (const { oid, value } of signer.identity?.oids ?? []) {
+    const id = oid?.id.join('.') ?? '';
+    if (!id.startsWith(FULCIO)) continue;
+    const n = Number(id.slice(FULCIO.length));
+    if (Number.isInteger(n)) ext.set(n, decodeExtension(n, value));
+  }
+  const san = signer.identity?.subjectAlternativeName ?? null;
+  const legacyRepo = ext.get(OID.repositoryLegacy);
+  const repository =
+    normalizeRepositoryUrl(ext.get(OID.sourceRepositoryUri)) ??
+    (legacyRepo ? normalizeRepositoryUrl(`https://github.com/${legacyRepo}`) : null);
+  // The workflow that ran in the source repository: the build config (.18)
+  // names it even for reusable workflows; older certs only have the SAN.
+  const workflowUri = ext.get(OID.buildConfigUri) ?? ext.get(OID.buildSignerUri) ?? san;
+  const workflow = workflowUri ? splitWorkflowUri(workflowUri) : null;
+  return {
+    issuer: ext.get(OID.issuer) ?? ext.get(OID.issuerLegacy) ?? signer.identity?.extensions?.issuer ?? null,
+    repository,
+    workflow: workflow?.path ?? null,
+    ref: ext.get(OID.sourceRepositoryRef) ?? ext.get(OID.refLegacy) ?? workflow?.ref ?? null,
+    commit: ext.get(OID.sourceRepositoryDigest) ?? ext.get(OID.commitLegacy) ?? null,
+    runUrl: ext.get(OID.runInvocationUri) ?? null,
+    logIndex,
+    subjectAlternativeName: san,
+  };
+}
+
+/** The report's shape: no SAN. */
+export function toSignerIdentity(identity: CertificateIdentity): SignerIdentity {
+  const { subjectAlternativeName: _san, ...rest } = identity;
+  return rest;
+}
+
+/** Matches the provenance identity against the policy; one problem per mismatch. */
+export function checkIdentity(identity: CertificateIdentity, policy: IdentityPolicy): Problem[] {
+  const problems: Problem[] = [];
+  const mismatch = (what: string, expected: string, actual: string | null, hint: string | null = null) =>
+    problems.push(problem('IDENTITY_MISMATCH', 'error',
+      `Provenance ${what} is ${actual === null ? 'absent' : JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`, hint));
+
+  const expectedRepo = policy.expectRepository ? normalizeRepositoryUrl(policy.expectRepository) : null;
+  if (policy.expectRepository && expectedRepo === null) {
+    mismatch('repository', policy.expectRepository, identity.repository, 'The expected repository is not a repository URL.');
+  } else if (expectedRepo !== null && identity.repository !== expectedRepo) {
+    mismatch('source repository', expectedRepo, identity.repository,
+      'The package was built from another repository; check --expect-repository and the package\'s repository.url.');
+  }
+
+  const repoHost = hostOf(expectedRepo ?? identity.repository);
+  const expectedIssuer = policy.expectIssuer ?? (repoHost ? HOST_ISSUERS[repoHost] : undefined);
+  if (expectedIssuer && stripSlash(identity.issuer) !== stripSlash(expectedIssuer)) {
+    mismatch('issuer', expectedIssuer, identity.issuer);
+  }
+  if (policy.expectWorkflow) {
+    const expected = policy.expectWorkflow.replace(/^\.?\//, '');
+    if (identity.workflow !== expected) mismatch('workflow', expected, identity.workflow);
+  }
+  if (policy.expectRef && !refMatches(identity.ref, policy.expectRef)) {
+    mismatch('ref', policy.expectRef, identity.ref);
+  }
+  return problems;
+}
+
+/** `https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1` → path + ref. */
+export function splitWorkflowUri(uri: string): { path: string; ref: string | null } | null {
+  const match = /^https:\/\/[^/]+\/[^/]+\/[^/]+\/(.+?)(?:@(.+))?$/.exec(uri);
+  if (!match) return null;
+  return { path: match[1]!, ref: match[2] ?? null };
+}
+
+function refMatches(actual: string | null, expected: string): boolean {
+  if (actual === null) return false;
+  if (actual === expected) return true;
+  return !expected.startsWith('refs/') && (actual === `refs/tags/${expected}` || actual === `refs/heads/${expected}`);
+}
+
+/** Extensions .1.8 and later are DER UTF8Strings; the legacy ones are raw bytes. */
+function decodeExtension(n: number, value: Buffer): string {
+  if (n >= OID.issuer) {
+    try {
+      return ASN1Obj.parseBuffer(Buffer.from(value)).value.toString('utf8');
+    } catch {
+      // fall through: some issuers wrote raw strings
+    }
+  }
+  return value.toString('utf8');
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
+function stripSlash(text: string | null): string | null {
+  return text === null ? null : text.replace(/\/+$/, '');
+}

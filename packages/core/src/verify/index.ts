@@ -1,0 +1,8 @@
+export { verifyVersion } from './verify-version.js';
+export { checkAttestation, attestationKind, type AttestationKind, type CheckedAttestation } from './attestation.js';
+export { identityOf, checkIdentity, splitWorkflowUri, type CertificateIdentity } from './identity.js';
+export { checkRegistrySignature, type RegistrySignatureResult } from './registry-signature.js';
+export { checkStatement, checkTarball, packagePurl, sha512Hex } from './statement.js';
+export * from './types.js';
+export * from '../trust/index.js';
+export { normalizeRepositoryUrl, sameRepository } from '../repository-url.js';
