@@ -31,7 +31,9 @@ const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /** `@scope/name` → `@scope%2fname`, as the registry expects in paths. */
 export function escapePackageName(name: string): string {
-  return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+  if (!name.startsWith('@')) return encodeURIComponent(name);
+  const [scope = '', rest = ''] = name.slice(1).split('/', 2);
+  return `@${encodeURIComponent(scope)}%2f${encodeURIComponent(rest)}`;
 }
 
 /**

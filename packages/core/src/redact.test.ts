@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { redact, redactDeep, registerSecret } from './redact.js';
+
+describe('redact', () => {
+  it('removes registered secrets, npm tokens, URL credentials and auth config lines', () => {
+    registerSecret('s3cr3t-value');
+    const text = [
+      'token s3cr3t-value here',
+      'npm_abcdefghijklmnopqrstuvwxyz0123456789',
+      'https://user:pass@registry.example/',
+      '//registry.example/:_authToken=abcdef123456',
+      'Authorization: Bearer abcdef123456',
+    ].join('\n');
+    const out = redact(text);
+    for (const secret of [
+      's3cr3t-value',
+      'abcdefghijklmnopqrstuvwxyz0123456789',
+      'user:pass',
+      'abcdef123456',
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+  });
+
+  it('redacts nested values', () => {
+    registerSecret('nested-secret');
+    expect(JSON.stringify(redactDeep({ a: ['x nested-secret'] }))).not.toContain('nested-secret');
+  });
+});
