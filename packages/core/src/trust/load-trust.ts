@@ -51,7 +51,7 @@ function decodeTarget(base64: string, source: string): unknown {
   }
 }
 
-async function readJsonFile(path: string): Promise<unknown> {
+export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -6,3 +6,12 @@ export { checkStatement, checkTarball, packagePurl, sha512Hex } from './statemen
 export * from './types.js';
 export * from '../trust/index.js';
 export { normalizeRepositoryUrl, sameRepository } from '../repository-url.js';
+export {
+  verifyVersions,
+  parseVersionSpec,
+  type VerifyRegistry,
+  type VersionSpec,
+  type VerifyVersionsOptions,
+  type VerifyVersionsDeps,
+} from './verify-versions.js';
+export { verifyPackages, type VerifyOptions, type VerifyDeps } from './verify-packages.js';
