@@ -5,3 +5,4 @@ export * from './redact.js';
 export * from './report/types.js';
 export * from './report/build-report.js';
 export * from './registry/index.js';
+export * from './verify/index.js';
