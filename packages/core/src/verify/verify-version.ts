@@ -23,7 +23,6 @@ export function verifyVersion(input: VersionInput, trust: VerificationTrust, pol
     trust.npmKeys,
     input.publishedAt ?? null,
   );
-  problems.push(...registry.problems);
   if (input.tarballBytes) problems.push(...checkTarball(input.tarballBytes, integrity));
 
   const entries = readAttestations(input.attestationsDoc, problems);
@@ -58,6 +57,7 @@ export function verifyVersion(input: VersionInput, trust: VerificationTrust, pol
       problems.push(problem('PUBLISH_ATTESTATION_MISSING', 'error', `${name}@${version} has no npm publish attestation`));
     }
   }
+  problems.push(...registry.problems);
   return {
     verification: {
       provenance: verdicts.provenance,
