@@ -1,0 +1,252 @@
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ProvenantError, messageOf } from '../errors.js';
+
+/**
+ * The rollback journal of a release. Before Provenant changes a file it
+ * records the file's exact bytes (or that it did not exist) here, flushed to
+ * disk, so the change can be undone after success, failure, a signal — or,
+ * via `provenant restore`, after the process was killed outright.
+ *
+ * The journal lives where git ignores it: `.git/provenant/` when the root is
+ * a git work tree, else `node_modules/.cache/provenant/`. It is deleted once
+ * every file is back.
+ */
+export interface JournalEntry {
+  /** Posix path relative to the root. */
+  path: string;
+  /** false: the file did not exist and restoring deletes it. */
+  existed: boolean;
+  /** Original bytes, base64; null when the file did not exist. */
+  content: string | null;
+  /** Original permission bits; null when the file did not exist. */
+  mode: number | null;
+}
+
+export interface JournalData {
+  version: 1;
+  pid: number;
+  startedAt: string;
+  command: string;
+  entries: JournalEntry[];
+}
+
+export interface RestoreOutcome {
+  /** Paths (relative, posix) put back, in restore order. */
+  restored: string[];
+  /** Paths that could not be put back, with why; the journal is kept then. */
+  failed: Array<{ path: string; error: string }>;
+}
+
+const JOURNAL_FILE = 'journal.json';
+
+/** Where the journal of `root` lives (the folder is not created). */
+export function journalDir(root: string): string {
+  const git = join(root, '.git');
+  try {
+    const stat = statSync(git);
+    if (stat.isDirectory()) return join(git, 'provenant');
+    // A worktree or submodule: `.git` is a file naming the real git dir.
+    const match = /^gitdir:\s*(.+)$/m.exec(readFileSync(git, 'utf8'));
+    if (match?.[1]) return join(resolve(root, match[1].trim()), 'provenant');
+  } catch {
+    // not a git work tree
+  }
+  return join(root, 'node_modules', '.cache', 'provenant');
+}
+
+export function journalPath(root: string): string {
+  return join(journalDir(root), JOURNAL_FILE);
+}
+
+/** The journal left by an earlier run, or null. Throws JOURNAL_INVALID when unreadable. */
+export function readJournal(root: string): JournalData | null {
+  const file = journalPath(root);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const data = JSON.parse(text) as JournalData;
+    if (data.version !== 1 || !Array.isArray(data.entries)) throw new Error('unknown journal format');
+    for (const entry of data.entries) checkEntryPath(root, entry.path);
+    return data;
+  } catch (error) {
+    throw new ProvenantError('JOURNAL_INVALID', `The release journal ${file} is unreadable: ${messageOf(error)}`, {
+      hint: 'Restore the files it lists by hand (git diff shows them), then delete the journal.',
+    });
+  }
+}
+
+function checkEntryPath(root: string, path: string): string {
+  const abs = resolve(root, path);
+  const rel = relative(root, abs);
+  if (typeof path !== 'string' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new Error(`entry ${JSON.stringify(path)} points outside the monorepo`);
+  }
+  return abs;
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** Writes a file so that a crash leaves either the old or the new content. */
+function writeDurably(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** Puts back every entry (last change first); deletes the journal only when all succeed. */
+export function restoreEntries(root: string, entries: readonly JournalEntry[]): RestoreOutcome {
+  const outcome: RestoreOutcome = { restored: [], failed: [] };
+  for (const entry of [...entries].reverse()) {
+    try {
+      const abs = checkEntryPath(root, entry.path);
+      if (!entry.existed) {
+        if (existsSync(abs)) unlinkSync(abs);
+      } else {
+        const bytes = Buffer.from(entry.content ?? '', 'base64');
+        const current = existsSync(abs) ? readFileSync(abs) : null;
+        if (current === null || !current.equals(bytes)) {
+          mkdirSync(dirname(abs), { recursive: true });
+          writeFileSync(abs, bytes);
+        }
+        if (entry.mode !== null) chmodSync(abs, entry.mode & 0o7777);
+      }
+      outcome.restored.push(entry.path);
+    } catch (error) {
+      outcome.failed.push({ path: entry.path, error: messageOf(error) });
+    }
+  }
+  return outcome;
+}
+
+/** `provenant restore`: undo what an interrupted release left behind. Null when there is no journal. */
+export function restoreFromJournal(root: string): RestoreOutcome | null {
+  const data = readJournal(root);
+  if (data === null) return null;
+  const outcome = restoreEntries(root, data.entries);
+  if (outcome.failed.length === 0) removeJournalFile(root);
+  return outcome;
+}
+
+function removeJournalFile(root: string): void {
+  const dir = journalDir(root);
+  rmSync(join(dir, JOURNAL_FILE), { force: true });
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty or already gone: leave it
+  }
+}
+
+/** The journal of the running release. */
+export class Journal {
+  readonly root: string;
+  private readonly data: JournalData;
+  private closed = false;
+
+  private constructor(root: string, data: JournalData) {
+    this.root = root;
+    this.data = data;
+  }
+
+  /**
+   * Starts a journal. Refuses when one is already there: another release is
+   * running, or one was killed and `provenant restore` has not been run.
+   */
+  static begin(root: string, command = 'release'): Journal {
+    const existing = readJournal(root);
+    if (existing !== null) {
+      throw new ProvenantError(
+        'RELEASE_IN_PROGRESS',
+        `A release journal from ${existing.startedAt} (pid ${existing.pid}) is still at ${journalPath(root)}.`,
+        { hint: 'If no other release is running, run `provenant restore` to put its files back, then try again.' },
+      );
+    }
+    const journal = new Journal(root, {
+      version: 1,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      command,
+      entries: [],
+    });
+    return journal;
+  }
+
+  get entries(): readonly JournalEntry[] {
+    return this.data.entries;
+  }
+
+  /** Records `file`'s current state; call before changing it. Recording twice keeps the first state. */
+  record(file: string): void {
+    if (this.closed) throw new Error('journal already restored');
+    const abs = resolve(this.root, file);
+    const path = toPosix(relative(this.root, abs));
+    checkEntryPath(this.root, path);
+    if (this.data.entries.some((e) => e.path === path)) return;
+    let entry: JournalEntry;
+    if (existsSync(abs)) {
+      entry = {
+        path,
+        existed: true,
+        content: readFileSync(abs).toString('base64'),
+        mode: statSync(abs).mode,
+      };
+    } else {
+      entry = { path, existed: false, content: null, mode: null };
+    }
+    this.data.entries.push(entry);
+    this.flush();
+  }
+
+  /** Records, then writes `content` to `file`. */
+  write(file: string, content: string | Buffer): void {
+    this.record(file);
+    const abs = resolve(this.root, file);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
+
+  /** Restores every recorded file and deletes the journal (kept if anything failed). Idempotent. */
+  restore(): RestoreOutcome {
+    if (this.closed) return { restored: [], failed: [] };
+    const outcome = restoreEntries(this.root, this.data.entries);
+    if (outcome.failed.length === 0) {
+      this.closed = true;
+      removeJournalFile(this.root);
+    }
+    return outcome;
+  }
+
+  private flush(): void {
+    const dir = journalDir(this.root);
+    mkdirSync(dir, { recursive: true });
+    writeDurably(join(dir, JOURNAL_FILE), `${JSON.stringify(this.data)}\n`);
+  }
+}

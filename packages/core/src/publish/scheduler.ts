@@ -1,0 +1,114 @@
+/**
+ * Publishes a dependency graph: a package starts once every workspace
+ * dependency it has in the graph is published; at most `concurrency`
+ * publisher processes run at once; a failure blocks its dependents (and
+ * theirs) while every independent package still goes out.
+ *
+ * Where the publisher takes several packages per process, the packages that
+ * are ready together are shared out over the free slots, so Node start-up is
+ * paid per process, not per package.
+ */
+export interface ScheduleNode {
+  name: string;
+  /** Names of graph members this one depends on; others are ignored. */
+  deps: readonly string[];
+}
+
+export type NodeState = 'done' | 'failed' | 'blocked' | 'cancelled';
+
+export interface ScheduleOptions {
+  concurrency: number;
+  batching: 'per-package' | 'batch' | 'whole';
+  /** Most packages in one process (batch mode). */
+  maxBatchSize?: number;
+  /** Runs one process for these names; true = published (or already there). */
+  run: (names: string[]) => Promise<Map<string, boolean>>;
+  /** Called when a package will not be published because `blockedBy` failed. */
+  onBlocked?: (name: string, blockedBy: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function publishInOrder(
+  nodes: readonly ScheduleNode[],
+  options: ScheduleOptions,
+): Promise<Map<string, NodeState>> {
+  const state = new Map<string, NodeState>();
+  const names = new Set(nodes.map((n) => n.name));
+  const deps = new Map(nodes.map((n) => [n.name, n.deps.filter((d) => names.has(d) && d !== n.name)]));
+  const dependents = new Map<string, string[]>();
+  for (const [name, ds] of deps) for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), name]);
+
+  if (options.batching === 'whole') {
+    const results = await options.run([...names]);
+    for (const name of names) state.set(name, results.get(name) === true ? 'done' : 'failed');
+    return state;
+  }
+
+  const waiting = new Set(names);
+  const concurrency = Math.max(1, options.concurrency);
+  const maxBatch = options.batching === 'batch' ? Math.max(1, options.maxBatchSize ?? 32) : 1;
+  let running = 0;
+
+  const block = (failed: string) => {
+    const stack = [...(dependents.get(failed) ?? [])];
+    while (stack.length > 0) {
+      const name = stack.pop() as string;
+      if (!waiting.has(name)) continue;
+      waiting.delete(name);
+      state.set(name, 'blocked');
+      options.onBlocked?.(name, failed);
+      stack.push(...(dependents.get(name) ?? []));
+    }
+  };
+
+  const ready = () =>
+    [...waiting].filter((name) => (deps.get(name) ?? []).every((d) => state.get(d) === 'done'));
+
+  await new Promise<void>((resolveAll) => {
+    const pump = () => {
+      if (options.signal?.aborted) {
+        for (const name of waiting) state.set(name, 'cancelled');
+        waiting.clear();
+      }
+      const free = concurrency - running;
+      const candidates = free > 0 ? ready() : [];
+      if (candidates.length > 0) {
+        const batches = shareOut(candidates, free, maxBatch);
+        for (const batch of batches) {
+          for (const name of batch) waiting.delete(name);
+          running += 1;
+          void options
+            .run(batch)
+            .catch(() => new Map<string, boolean>())
+            .then((results) => {
+              running -= 1;
+              for (const name of batch) {
+                const ok = results.get(name) === true;
+                state.set(name, ok ? 'done' : 'failed');
+                if (!ok) block(name);
+              }
+              pump();
+            });
+        }
+      }
+      if (running === 0 && (waiting.size === 0 || ready().length === 0)) {
+        // Left waiting with nothing running: a cycle, or deps outside the run.
+        for (const name of waiting) state.set(name, 'blocked');
+        waiting.clear();
+        resolveAll();
+      }
+    };
+    pump();
+  });
+  return state;
+}
+
+/** Splits `items` over up to `slots` batches of at most `maxBatch` each, evenly; the rest waits. */
+export function shareOut<T>(items: readonly T[], slots: number, maxBatch: number): T[][] {
+  const count = Math.min(slots, items.length);
+  if (count <= 0) return [];
+  const batches: T[][] = Array.from({ length: count }, () => []);
+  const take = Math.min(items.length, count * maxBatch);
+  items.slice(0, take).forEach((item, i) => batches[i % count]?.push(item));
+  return batches;
+}

@@ -1,0 +1,74 @@
+import type { ExecResult } from '../context.js';
+import type { PublisherName } from '../report/types.js';
+
+/** One package to publish. */
+export interface PublishTarget {
+  name: string;
+  version: string;
+  /** Absolute folder. */
+  dir: string;
+  /** Posix folder relative to the root. */
+  relDir: string;
+}
+
+/** A process to run: the exact command `--dry-run` prints. */
+export interface Invocation {
+  file: string;
+  args: string[];
+  cwd: string;
+  /** Added to the inherited environment. */
+  env: Record<string, string>;
+}
+
+export interface PublishCommandOptions {
+  root: string;
+  registry: string;
+  tag: string | undefined;
+  access: 'public' | 'restricted' | undefined;
+  /** Extra arguments turning provenance on (`--provenance`), from the switch. */
+  provenanceArgs: readonly string[];
+  /** Extra environment turning provenance on, from the switch. */
+  provenanceEnv: Readonly<Record<string, string>>;
+}
+
+/** How one package's publish ended, as the publisher told it. */
+export type PublishOutcome =
+  | { kind: 'published'; integrity: string | null }
+  | { kind: 'already-published'; message: string }
+  | { kind: 'failed'; message: string; transient: boolean }
+  | { kind: 'rate-limited'; message: string; retryAfterMs: number | null }
+  | { kind: 'needs-otp'; message: string }
+  /** In a batch that stopped early: this package was never tried. */
+  | { kind: 'not-attempted' };
+
+/**
+ * A publisher we wrap. Each implementation knows its command lines and how
+ * to read what happened; nothing else. Runs go through the injected exec.
+ */
+export interface PublisherAdapter {
+  readonly name: PublisherName;
+  readonly version: string;
+  /**
+   * `per-package`: one process per package. `batch`: one process may take
+   * several ready packages. `whole`: the publisher publishes everything in
+   * one go, in its own order (changesets).
+   */
+  readonly batching: 'per-package' | 'batch' | 'whole';
+  publishInvocation(targets: readonly PublishTarget[], options: PublishCommandOptions): Invocation;
+  /** Reads a finished publish process into one outcome per target name. */
+  readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;
+  /**
+   * How to learn the tarball integrity of targets before publishing, with the
+   * publisher's own packing rules.
+   */
+  packInvocations(targets: readonly PublishTarget[], options: PackOptions): Invocation[];
+  /** Reads pack output (and files it wrote) into name → integrity. */
+  readPack(invocation: Invocation, result: ExecResult, readBytes: (path: string) => Buffer | null): Map<string, string>;
+}
+
+export interface PackOptions {
+  root: string;
+  /** A scratch folder for tarballs. */
+  tmpDir: string;
+  env: Readonly<Record<string, string>>;
+}
