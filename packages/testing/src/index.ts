@@ -1,3 +1,6 @@
+// @provenant/testing — the local rig: a real registry, a local Sigstore, CI environments,
+// pinned publishers and fixture monorepos, for end-to-end tests, the demo and benchmarks.
+
 export { startRegistry, type Registry, type StartRegistryOptions } from './registry/start-registry.js';
 export type { RegistryFeatures } from './registry/verdaccio-config.js';
 export { writeNpmrc, writeYarnrc, npmrcLines, nerfDart, type RegistryAuth } from './registry/npmrc.js';
@@ -9,4 +12,44 @@ export {
 } from './registry/prepublish.js';
 export { packTarball, tarballDigests, type TarballDigests } from './registry/tarball.js';
 export { npmKeyId, type NpmKey, type NpmKeysDocument } from './registry/npm-keys.js';
+
+export { startSigstore, type Sigstore, type StartSigstoreOptions } from './sigstore/start-sigstore.js';
+export {
+  GITHUB_ISSUER,
+  githubIdTokenClaims,
+  resolveGitHubIdentity,
+  type GitHubIdentity,
+} from './sigstore/id-token.js';
+export {
+  loadTrustMaterial,
+  verifyBundle,
+  decodeStatement,
+  signingCertificateClaims,
+  npmKeysToPublicKeys,
+  type TrustFiles,
+  type InTotoStatement,
+} from './sigstore/verify-bundle.js';
+
+export {
+  githubActionsEnv,
+  gitlabCiEnv,
+  sigstoreProxyEnv,
+  cleanEnv,
+  type GitHubActionsEnvOptions,
+  type GitLabCiEnvOptions,
+  type SigstoreEndpoints,
+} from './ci-env.js';
+export {
+  npmBin,
+  pnpmBin,
+  yarnBin,
+  changesetBin,
+  toolVersions,
+  toolShimDir,
+  toolPathEnv,
+  run,
+  type RunOptions,
+  type RunResult,
+} from './tools.js';
+export { makeWorkspace, type FixturePackage, type WorkspaceSpec, type Workspace } from './workspace.js';
 export { makeTempDir, removeDir } from './temp-dir.js';

@@ -1,0 +1,131 @@
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+
+export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** The GitHub Actions job a token describes. Defaults make a plain push build of `main`. */
+export interface GitHubIdentity {
+  /** `owner/repo` */
+  repository: string;
+  /** Workflow file path, e.g. `.github/workflows/release.yml`. */
+  workflow?: string;
+  /** e.g. `refs/heads/main` or `refs/tags/v1.0.0` */
+  ref?: string;
+  /** 40-hex commit */
+  sha?: string;
+  runId?: string;
+  runAttempt?: string;
+  eventName?: string;
+  runnerEnvironment?: 'github-hosted' | 'self-hosted';
+  /** Set for a reusable workflow: `org/repo/.github/workflows/x.yml@ref`; it becomes the certificate SAN. */
+  jobWorkflowRef?: string;
+  repositoryId?: string;
+  repositoryOwnerId?: string;
+  serverUrl?: string;
+}
+
+export type ResolvedGitHubIdentity = Required<Omit<GitHubIdentity, 'jobWorkflowRef'>> & { jobWorkflowRef: string };
+
+export function resolveGitHubIdentity(identity: GitHubIdentity): ResolvedGitHubIdentity {
+  const workflow = identity.workflow ?? '.github/workflows/release.yml';
+  const ref = identity.ref ?? 'refs/heads/main';
+  return {
+    repository: identity.repository,
+    workflow,
+    ref,
+    sha: identity.sha ?? 'a'.repeat(40),
+    runId: identity.runId ?? '4242',
+    runAttempt: identity.runAttempt ?? '1',
+    eventName: identity.eventName ?? 'push',
+    runnerEnvironment: identity.runnerEnvironment ?? 'github-hosted',
+    jobWorkflowRef: identity.jobWorkflowRef ?? `${identity.repository}/${workflow}@${ref}`,
+    repositoryId: identity.repositoryId ?? '100001',
+    repositoryOwnerId: identity.repositoryOwnerId ?? '200002',
+    serverUrl: identity.serverUrl ?? 'https://github.com',
+  };
+}
+
+/** The claims GitHub puts in an Actions OIDC token (the ones Fulcio reads, and a few more). */
+export function githubIdTokenClaims(identity: GitHubIdentity, audience: string): Record<string, unknown> {
+  const id = resolveGitHubIdentity(identity);
+  const now = Math.floor(Date.now() / 1000);
+  const owner = id.repository.split('/')[0] ?? id.repository;
+  const workflowRef = `${id.repository}/${id.workflow}@${id.ref}`;
+  return {
+    jti: randomUUID(),
+    sub: `repo:${id.repository}:ref:${id.ref}`,
+    aud: audience,
+    iss: GITHUB_ISSUER,
+    iat: now,
+    nbf: now - 5,
+    exp: now + 600,
+    ref: id.ref,
+    ref_type: id.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    sha: id.sha,
+    repository: id.repository,
+    repository_id: id.repositoryId,
+    repository_owner: owner,
+    repository_owner_id: id.repositoryOwnerId,
+    repository_visibility: 'public',
+    run_id: id.runId,
+    run_number: '1',
+    run_attempt: id.runAttempt,
+    runner_environment: id.runnerEnvironment,
+    actor: owner,
+    event_name: id.eventName,
+    workflow: 'Release',
+    workflow_ref: workflowRef,
+    workflow_sha: id.sha,
+    job_workflow_ref: id.jobWorkflowRef,
+    job_workflow_sha: id.sha,
+  };
+}
+
+const REQUEST_TOKEN_PREFIX = 'rig.';
+
+/** The `ACTIONS_ID_TOKEN_REQUEST_TOKEN` for an identity: the rig's OIDC endpoint reads the job from it. */
+export function encodeRequestToken(identity: GitHubIdentity): string {
+  return REQUEST_TOKEN_PREFIX + Buffer.from(JSON.stringify(identity)).toString('base64url');
+}
+
+export function decodeRequestToken(token: string): GitHubIdentity | null {
+  if (!token.startsWith(REQUEST_TOKEN_PREFIX)) return null;
+  try {
+    const identity = JSON.parse(Buffer.from(token.slice(REQUEST_TOKEN_PREFIX.length), 'base64url').toString());
+    return typeof identity?.repository === 'string' ? (identity as GitHubIdentity) : null;
+  } catch {
+    return null;
+  }
+}
+
+function base64urlJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** Signs JWTs (ES256) with a key made for this rig. Nothing checks the signature but it is real. */
+export class IdTokenIssuer {
+  private readonly privateKey: KeyObject;
+  readonly keyId = randomUUID();
+
+  constructor() {
+    this.privateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+  }
+
+  mint(claims: Record<string, unknown>): string {
+    const signingInput = `${base64urlJson({ alg: 'ES256', typ: 'JWT', kid: this.keyId })}.${base64urlJson(claims)}`;
+    const signature = sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${signingInput}.${signature.toString('base64url')}`;
+  }
+}
+
+/** The payload of a JWT, without verifying it. */
+export function decodeJwtPayload(jwt: string): Record<string, unknown> {
+  const payload = jwt.split('.')[1];
+  if (!payload) throw new Error('not a JWT');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** Replaces a JWT's payload (keeping header and signature): the mock Fulcio only decodes it. */
+export function withJwtPayload(jwt: string, payload: Record<string, unknown>): string {
+  const [header, , signature] = jwt.split('.');
+  return `${header}.${base64urlJson(payload)}.${signature ?? ''}`;
+}
