@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileOrNull } from '../context.js';
 import { Journal } from './journal.js';
-import { applyProvenanceSwitch, honouredSwitches, planProvenanceSwitch } from './switch.js';
+import { applyProvenanceSwitch, planProvenanceSwitch } from './switch.js';
 
 const noFiles = () => null;
-
-describe('honouredSwitches', () => {
-  it('knows the traps of each publisher', () => {
-    expect(honouredSwitches({ name: 'pnpm', version: '9.15.9' })).not.toContain('flag');
-    expect(honouredSwitches({ name: 'pnpm', version: '11.0.0' })).toEqual(['env', 'flag']);
-    expect(honouredSwitches({ name: 'changesets', version: '2.31.1' })).toEqual(['env', 'publish-config']);
-    expect(honouredSwitches({ name: 'yarn', version: '4.9.2' })).toContain('yarnrc');
-  });
-});
 
 describe('planProvenanceSwitch', () => {
   const base = { root: '/r', packageDirs: [], readFile: noFiles };
@@ -28,6 +19,11 @@ describe('planProvenanceSwitch', () => {
     expect(env('yarn', '4.9.1')).toEqual({ YARN_NPM_PUBLISH_PROVENANCE: 'true' });
     expect(env('changesets', '2.31.1')).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
   });
+  it('a publisher that cannot do provenance is refused', () => {
+    expect(() =>
+      planProvenanceSwitch({ ...base, publisher: { name: 'yarn', version: '4.5.0' }, via: 'auto' }),
+    ).toThrowError(expect.objectContaining({ code: 'CONFLICTING_FLAGS' }));
+  });
   it('flag adds --provenance', () => {
     expect(planProvenanceSwitch({ ...base, publisher: { name: 'npm', version: '11.0.0' }, via: 'flag' }).args).toEqual([
       '--provenance',
@@ -35,7 +31,7 @@ describe('planProvenanceSwitch', () => {
   });
   it('refuses a switch the publisher version ignores', () => {
     expect(() =>
-      planProvenanceSwitch({ ...base, publisher: { name: 'pnpm', version: '9.15.9' }, via: 'flag' }),
+      planProvenanceSwitch({ ...base, publisher: { name: 'pnpm', version: '9.15.9' }, via: 'yarnrc' }),
     ).toThrowError(expect.objectContaining({ code: 'CONFLICTING_FLAGS' }));
   });
   it('publish-config edits every package.json, journaled, and restores them', () => {

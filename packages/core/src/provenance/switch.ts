@@ -1,16 +1,11 @@
 import { join } from 'node:path';
-import semver from 'semver';
 import { ProvenantError } from '../errors.js';
-import type { ProvenanceVia, PublisherName } from '../report/types.js';
+import { provenanceEnvVariables, provenanceSwitches, type PublisherVersion } from '../publish/switches.js';
+import type { ProvenanceVia } from '../report/types.js';
 import { setNpmrcProvenance, setPublishConfigProvenance, setYarnrcProvenance } from './edit-config.js';
 import type { Journal } from './journal.js';
 
 export type ProvenanceViaChoice = ProvenanceVia | 'auto';
-
-export interface PublisherIdentity {
-  name: PublisherName;
-  version: string;
-}
 
 /** A file the switch changes, with its text before and after. */
 export interface PlannedFileChange {
@@ -30,36 +25,8 @@ export interface ProvenanceSwitch {
   files: PlannedFileChange[];
 }
 
-/**
- * The switches a publisher version really honours (RIG.md, measured), best
- * first; `auto` takes the first. The environment comes first everywhere: it
- * changes no file. pnpm 9/10 hand publishing to npm, which reads
- * `NPM_CONFIG_PROVENANCE` and `publishConfig`; pnpm 11 reads only its own
- * flag and `PNPM_CONFIG_PROVENANCE`. changesets reads `NPM_CONFIG_PROVENANCE`.
- */
-export function honouredSwitches(publisher: PublisherIdentity): ProvenanceVia[] {
-  const major = semver.coerce(publisher.version)?.major ?? 0;
-  switch (publisher.name) {
-    case 'npm':
-      return ['env', 'flag', 'publish-config', 'npmrc'];
-    case 'pnpm':
-      return major >= 11 ? ['env', 'flag'] : ['env', 'publish-config'];
-    case 'yarn':
-      return ['env', 'flag', 'yarnrc', 'publish-config'];
-    case 'changesets':
-      return ['env', 'publish-config'];
-  }
-}
-
-function provenanceEnvName(publisher: PublisherIdentity): string {
-  const major = semver.coerce(publisher.version)?.major ?? 0;
-  if (publisher.name === 'yarn') return 'YARN_NPM_PUBLISH_PROVENANCE';
-  if (publisher.name === 'pnpm' && major >= 11) return 'PNPM_CONFIG_PROVENANCE';
-  return 'NPM_CONFIG_PROVENANCE';
-}
-
 export interface SwitchInput {
-  publisher: PublisherIdentity;
+  publisher: PublisherVersion;
   via: ProvenanceViaChoice;
   root: string;
   /** Absolute folders of the packages to publish (for `publish-config`). */
@@ -69,13 +36,21 @@ export interface SwitchInput {
 
 /** Plans the switch: what to add to the command line and environment, and which files to edit. Pure. */
 export function planProvenanceSwitch(input: SwitchInput): ProvenanceSwitch {
-  const honoured = honouredSwitches(input.publisher);
+  // Which switches each publisher version honours is measured knowledge kept in publish/switches.ts.
+  const honoured = provenanceSwitches(input.publisher);
   const via = input.via === 'auto' ? honoured[0] : input.via;
   if (via === undefined || !honoured.includes(via)) {
     throw new ProvenantError(
       'CONFLICTING_FLAGS',
-      `${input.publisher.name} ${input.publisher.version} does not honour --provenance-via ${input.via}.`,
-      { hint: `It honours: ${honoured.join(', ')}. Use --provenance-via auto to let Provenant pick.` },
+      honoured.length === 0
+        ? `${input.publisher.name} ${input.publisher.version} cannot publish with provenance.`
+        : `${input.publisher.name} ${input.publisher.version} does not honour --provenance-via ${input.via}.`,
+      {
+        hint:
+          honoured.length === 0
+            ? 'Upgrade the publisher (npm ≥ 9.5, yarn berry ≥ 4.9) or choose another --publisher.'
+            : `It honours: ${honoured.join(', ')}. Use --provenance-via auto to let Provenant pick.`,
+      },
     );
   }
   const sw: ProvenanceSwitch = { via, args: [], env: {}, files: [] };
@@ -84,7 +59,7 @@ export function planProvenanceSwitch(input: SwitchInput): ProvenanceSwitch {
       sw.args.push('--provenance');
       break;
     case 'env':
-      sw.env[provenanceEnvName(input.publisher)] = 'true';
+      Object.assign(sw.env, provenanceEnvVariables(input.publisher));
       break;
     case 'publish-config':
       for (const dir of input.packageDirs) {
