@@ -15,12 +15,25 @@ describe('normalizeRepositoryUrl', () => {
     ['gitlab:group/project', 'https://gitlab.com/group/project'],
     ['https://gitlab.com/group/sub/project.git', 'https://gitlab.com/group/sub/project'],
     ['github:owner/repo#main', 'https://github.com/owner/repo'],
-    [{ type: 'git', url: 'git+https://github.com/owner/repo.git', directory: 'packages/a' }, 'https://github.com/owner/repo'],
+    [
+      { type: 'git', url: 'git+https://github.com/owner/repo.git', directory: 'packages/a' },
+      'https://github.com/owner/repo',
+    ],
   ])('%j → %s', (input, expected) => {
     expect(normalizeRepositoryUrl(input)).toBe(expected);
   });
 
-  it.each([null, undefined, '', '   ', 42, 'not a url at all', 'https://github.com/', 'file:///tmp/repo', {}])('%j → null', (input) => {
+  it.each([
+    null,
+    undefined,
+    '',
+    '   ',
+    42,
+    'not a url at all',
+    'https://github.com/',
+    'file:///tmp/repo',
+    {},
+  ])('%j → null', (input) => {
     expect(normalizeRepositoryUrl(input)).toBeNull();
   });
 

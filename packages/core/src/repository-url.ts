@@ -17,7 +17,7 @@ const SHORTHAND_HOSTS: Readonly<Record<string, string>> = {
  */
 export function normalizeRepositoryUrl(value: unknown): string | null {
   if (value && typeof value === 'object' && 'url' in value) {
-    return normalizeRepositoryUrl((value as { url: unknown }).url);
+    return normalizeRepositoryUrl(value.url);
   }
   if (typeof value !== 'string') return null;
   let text = value.trim();

@@ -18,10 +18,14 @@ export async function fetchOnlineTrust(deps: OnlineTrustDeps): Promise<Verificat
   try {
     trustedRoot = await tuf.trustedRoot();
   } catch (cause) {
-    throw new ProvenantError('REGISTRY_UNREACHABLE', `Cannot fetch Sigstore's trusted root over TUF: ${messageOf(cause)}`, {
-      hint: 'Check network access to tuf-repo-cdn.sigstore.dev, or use --offline / --trusted-root.',
-      cause,
-    });
+    throw new ProvenantError(
+      'REGISTRY_UNREACHABLE',
+      `Cannot fetch Sigstore's trusted root over TUF: ${messageOf(cause)}`,
+      {
+        hint: 'Check network access to tuf-repo-cdn.sigstore.dev, or use --offline / --trusted-root.',
+        cause,
+      },
+    );
   }
   // The registry's own endpoint first; registries that do not sign (local
   // mirrors, Verdaccio) answer 404, then npmjs's keys from TUF still verify
@@ -34,6 +38,7 @@ export async function fetchOnlineTrust(deps: OnlineTrustDeps): Promise<Verificat
 function sigstoreTuf(options: TUFOptions = {}) {
   return {
     trustedRoot: async () => TrustedRoot.toJSON(await getTrustedRoot(options)),
-    npmKeys: async () => JSON.parse(await (await initTUF(options)).getTarget('registry.npmjs.org/keys.json')) as unknown,
+    npmKeys: async () =>
+      JSON.parse(await (await initTUF(options)).getTarget('registry.npmjs.org/keys.json')) as unknown,
   };
 }

@@ -1,6 +1,12 @@
 import { ProvenantError } from '../errors.js';
 import { fetchOnlineTrust, type OnlineTrustDeps } from './fetch-trust.js';
-import { loadEmbeddedTrust, loadGivenTrust, readJsonFile, resolveSeedsPath, decodeSeeds } from './load-trust.js';
+import {
+  loadEmbeddedTrust,
+  loadGivenTrust,
+  readJsonFile,
+  resolveSeedsPath,
+  decodeSeeds,
+} from './load-trust.js';
 import { createVerificationTrust, type VerificationTrust } from './trust-material.js';
 
 /** SPEC §6: where the trust material comes from (`--offline`, `--trusted-root`, `--npm-keys`). */
@@ -25,7 +31,10 @@ export async function loadTrust(options: TrustOptions, online?: OnlineTrustDeps)
       const { trustedRootPath, npmKeysPath } = options;
       if (trustedRootPath && npmKeysPath) return loadGivenTrust({ trustedRootPath, npmKeysPath });
       if (!trustedRootPath && !npmKeysPath) {
-        throw new ProvenantError('TRUST_MATERIAL_INVALID', 'Given trust needs --trusted-root and/or --npm-keys');
+        throw new ProvenantError(
+          'TRUST_MATERIAL_INVALID',
+          'Given trust needs --trusted-root and/or --npm-keys',
+        );
       }
       const seedsPath = resolveSeedsPath();
       const seeds = decodeSeeds(await readJsonFile(seedsPath), seedsPath);

@@ -8,8 +8,14 @@ const TRUSTED_ROOT_TARGET = 'trusted_root.json';
 const NPM_KEYS_TARGET = 'registry.npmjs.org%2Fkeys.json';
 
 /** `--trusted-root <file>` and `--npm-keys <file>`. */
-export async function loadGivenTrust(paths: { trustedRootPath: string; npmKeysPath: string }): Promise<VerificationTrust> {
-  const [root, keys] = await Promise.all([readJsonFile(paths.trustedRootPath), readJsonFile(paths.npmKeysPath)]);
+export async function loadGivenTrust(paths: {
+  trustedRootPath: string;
+  npmKeysPath: string;
+}): Promise<VerificationTrust> {
+  const [root, keys] = await Promise.all([
+    readJsonFile(paths.trustedRootPath),
+    readJsonFile(paths.npmKeysPath),
+  ]);
   return createVerificationTrust(root, keys, 'given');
 }
 
@@ -28,7 +34,10 @@ export function resolveSeedsPath(): string {
 }
 
 /** Pure: seeds.json → the two decoded TUF targets. */
-export function decodeSeeds(seeds: unknown, source = 'seeds.json'): { trustedRoot: unknown; npmKeys: unknown } {
+export function decodeSeeds(
+  seeds: unknown,
+  source = 'seeds.json',
+): { trustedRoot: unknown; npmKeys: unknown } {
   const mirrors = seeds && typeof seeds === 'object' ? Object.values(seeds) : [];
   for (const mirror of mirrors) {
     const targets = (mirror as { targets?: Record<string, unknown> } | null)?.targets;
@@ -38,16 +47,22 @@ export function decodeSeeds(seeds: unknown, source = 'seeds.json'): { trustedRoo
       return { trustedRoot: decodeTarget(root, source), npmKeys: decodeTarget(keys, source) };
     }
   }
-  throw new ProvenantError('TRUST_MATERIAL_INVALID', `${source} has no ${TRUSTED_ROOT_TARGET} and npm keys targets`, {
-    hint: 'Reinstall @provenant/core, or pass --trusted-root and --npm-keys.',
-  });
+  throw new ProvenantError(
+    'TRUST_MATERIAL_INVALID',
+    `${source} has no ${TRUSTED_ROOT_TARGET} and npm keys targets`,
+    {
+      hint: 'Reinstall @provenant/core, or pass --trusted-root and --npm-keys.',
+    },
+  );
 }
 
 function decodeTarget(base64: string, source: string): unknown {
   try {
     return JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
   } catch (cause) {
-    throw new ProvenantError('TRUST_MATERIAL_INVALID', `${source} holds a target that is not base64 JSON`, { cause });
+    throw new ProvenantError('TRUST_MATERIAL_INVALID', `${source} holds a target that is not base64 JSON`, {
+      cause,
+    });
   }
 }
 

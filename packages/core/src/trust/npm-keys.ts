@@ -14,9 +14,7 @@ export interface NpmKey {
 }
 
 export type KeyLookup =
-  | { status: 'ok'; key: NpmKey }
-  | { status: 'unknown' }
-  | { status: 'expired'; key: NpmKey };
+  { status: 'ok'; key: NpmKey } | { status: 'unknown' } | { status: 'expired'; key: NpmKey };
 
 /**
  * Parses npm's keys in either shape we meet:
@@ -93,7 +91,7 @@ function toDate(text: string, source: string): Date {
 
 function invalid(source: string, what: string, cause?: unknown): ProvenantError {
   return new ProvenantError('TRUST_MATERIAL_INVALID', `${source} ${what}`, {
-    hint: 'Pass the JSON of GET /-/npm/v1/keys (or Sigstore\'s registry.npmjs.org/keys.json TUF target).',
+    hint: "Pass the JSON of GET /-/npm/v1/keys (or Sigstore's registry.npmjs.org/keys.json TUF target).",
     cause,
   });
 }

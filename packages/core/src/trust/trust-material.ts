@@ -33,10 +33,14 @@ export function createVerificationTrust(
     }
     material = toTrustMaterial(root, (hint) => attestationKey(npmKeys, hint));
   } catch (cause) {
-    throw new ProvenantError('TRUST_MATERIAL_INVALID', `The Sigstore trusted root is unusable: ${messageOf(cause)}`, {
-      hint: 'Pass a Sigstore trusted_root.json (application/vnd.dev.sigstore.trustedroot+json).',
-      cause,
-    });
+    throw new ProvenantError(
+      'TRUST_MATERIAL_INVALID',
+      `The Sigstore trusted root is unusable: ${messageOf(cause)}`,
+      {
+        hint: 'Pass a Sigstore trusted_root.json (application/vnd.dev.sigstore.trustedroot+json).',
+        cause,
+      },
+    );
   }
   return { source, material, npmKeys, verifier: new Verifier(material) };
 }

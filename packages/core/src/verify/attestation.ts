@@ -60,19 +60,29 @@ export function attestationKind(predicateType: unknown): AttestationKind | null 
  * predicate type). Never throws: every failure is a problem.
  */
 export function checkAttestation(entry: unknown, trust: VerificationTrust): CheckedAttestation {
-  const result: CheckedAttestation = { kind: null, statement: null, signer: null, logIndex: null, problems: [] };
+  const result: CheckedAttestation = {
+    kind: null,
+    statement: null,
+    signer: null,
+    logIndex: null,
+    problems: [],
+  };
   const fail = (code: Problem['code'], message: string, hint: string | null = null): CheckedAttestation => {
     result.problems.push(problem(code, 'error', message, hint));
     return result;
   };
-  if (!entry || typeof entry !== 'object') return fail('ATTESTATIONS_INVALID', 'An attestation entry is not an object');
+  if (!entry || typeof entry !== 'object')
+    return fail('ATTESTATIONS_INVALID', 'An attestation entry is not an object');
   const { predicateType, bundle: rawBundle } = entry as { predicateType?: unknown; bundle?: unknown };
   result.kind = attestationKind(predicateType);
   const label = () => (result.kind ? LABEL[result.kind] : `Attestation ${String(predicateType)}`);
 
   const mediaType = (rawBundle as { mediaType?: unknown } | null)?.mediaType;
   if (typeof mediaType !== 'string' || !KNOWN_MEDIA_TYPES.has(mediaType)) {
-    return fail('ATTESTATIONS_INVALID', `${label()}: unknown Sigstore bundle media type ${JSON.stringify(mediaType)}`);
+    return fail(
+      'ATTESTATIONS_INVALID',
+      `${label()}: unknown Sigstore bundle media type ${JSON.stringify(mediaType)}`,
+    );
   }
   let bundle: Bundle;
   try {
@@ -80,7 +90,10 @@ export function checkAttestation(entry: unknown, trust: VerificationTrust): Chec
   } catch (error) {
     const fields = (error as { fields?: unknown }).fields;
     const detail = Array.isArray(fields) && fields.length > 0 ? ` (${fields.join(', ')})` : '';
-    return fail('ATTESTATIONS_INVALID', `${label()}: malformed Sigstore bundle: ${messageOf(error)}${detail}`);
+    return fail(
+      'ATTESTATIONS_INVALID',
+      `${label()}: malformed Sigstore bundle: ${messageOf(error)}${detail}`,
+    );
   }
   if (bundle.content.$case !== 'dsseEnvelope') {
     return fail('ATTESTATIONS_INVALID', `${label()}: the bundle holds no DSSE envelope`);
@@ -101,11 +114,17 @@ export function checkAttestation(entry: unknown, trust: VerificationTrust): Chec
     const at = tlog ? new Date(Number(tlog.integratedTime) * 1000) : null;
     const found = lookupNpmKey(trust.npmKeys, keyMaterial.publicKey.hint, 'npm:attestations', at);
     if (found.status === 'unknown') {
-      return fail('KEY_UNKNOWN', `${label()} is signed with key ${keyMaterial.publicKey.hint}, which npm's keys do not list`,
-        'Refresh the trust material (drop --npm-keys/--offline), or the attestation was not made by npm.');
+      return fail(
+        'KEY_UNKNOWN',
+        `${label()} is signed with key ${keyMaterial.publicKey.hint}, which npm's keys do not list`,
+        'Refresh the trust material (drop --npm-keys/--offline), or the attestation was not made by npm.',
+      );
     }
     if (found.status === 'expired') {
-      return fail('KEY_EXPIRED', `${label()} is signed with key ${keyMaterial.publicKey.hint}, which was not valid at ${at?.toISOString()}`);
+      return fail(
+        'KEY_EXPIRED',
+        `${label()} is signed with key ${keyMaterial.publicKey.hint}, which was not valid at ${at?.toISOString()}`,
+      );
     }
   }
 
@@ -113,7 +132,10 @@ export function checkAttestation(entry: unknown, trust: VerificationTrust): Chec
     result.signer = trust.verifier.verify(toSignedEntity(bundle));
   } catch (error) {
     if (error instanceof VerificationError) {
-      return fail('SIGNATURE_INVALID', `${label()}: Sigstore verification failed: ${error.code}: ${error.message}`);
+      return fail(
+        'SIGNATURE_INVALID',
+        `${label()}: Sigstore verification failed: ${error.code}: ${error.message}`,
+      );
     }
     // Parsing inside toSignedEntity (a truncated certificate, a bad tlog body).
     return fail('ATTESTATIONS_INVALID', `${label()}: unreadable bundle content: ${messageOf(error)}`);
@@ -121,14 +143,26 @@ export function checkAttestation(entry: unknown, trust: VerificationTrust): Chec
 
   const statement = result.statement;
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    fail('ATTESTATIONS_INVALID', `${label()}: DSSE payload type is ${envelope.payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+    fail(
+      'ATTESTATIONS_INVALID',
+      `${label()}: DSSE payload type is ${envelope.payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`,
+    );
   }
-  if (!statement || typeof statement !== 'object' || !IN_TOTO_STATEMENT_TYPES.includes(String(statement._type))) {
-    fail('ATTESTATIONS_INVALID', `${label()}: the statement's _type ${JSON.stringify(statement?._type)} is not in-toto`);
+  if (
+    !statement ||
+    typeof statement !== 'object' ||
+    !IN_TOTO_STATEMENT_TYPES.includes(String(statement._type))
+  ) {
+    fail(
+      'ATTESTATIONS_INVALID',
+      `${label()}: the statement's _type ${JSON.stringify(statement?._type)} is not in-toto`,
+    );
   }
   if (statement?.predicateType !== predicateType) {
-    fail('PREDICATE_TYPE_MISMATCH',
-      `${label()}: the registry lists predicate type ${JSON.stringify(predicateType)} but the signed statement says ${JSON.stringify(statement?.predicateType)}`);
+    fail(
+      'PREDICATE_TYPE_MISMATCH',
+      `${label()}: the registry lists predicate type ${JSON.stringify(predicateType)} but the signed statement says ${JSON.stringify(statement?.predicateType)}`,
+    );
   }
   return result;
 }

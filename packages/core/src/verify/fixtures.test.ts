@@ -6,11 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProblemCode } from '../problems.js';
-import { createVerificationTrust, decodeSeeds, loadEmbeddedTrust, type VerificationTrust } from '../trust/index.js';
+import {
+  createVerificationTrust,
+  decodeSeeds,
+  loadEmbeddedTrust,
+  type VerificationTrust,
+} from '../trust/index.js';
 import type { AttestationVerdict } from '../report/types.js';
 import { identityOf } from './identity.js';
 import { checkAttestation } from './attestation.js';
@@ -20,7 +25,8 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURES = path.resolve(repoRoot, '../shared/fixtures/attestations');
 const present = existsSync(path.join(FIXTURES, 'README.md'));
 const describeFixtures = present ? describe : describe.skip;
-if (!present) console.warn(`[verify] skipping fixture tests: ${FIXTURES} is absent (clone ../shared next to the repo)`);
+if (!present)
+  console.warn(`[verify] skipping fixture tests: ${FIXTURES} is absent (clone ../shared next to the repo)`);
 
 const read = (rel: string): Buffer => readFileSync(path.join(FIXTURES, rel));
 const json = (rel: string): unknown => JSON.parse(read(rel).toString('utf8'));
@@ -38,33 +44,97 @@ interface Pkg {
   ref: string;
 }
 
-const NPM_VIEW = () => (json('registry/npm-view-dist.json') as { packuments: Record<string, { dist: { integrity: string } }> }).packuments;
+const NPM_VIEW = () =>
+  (json('registry/npm-view-dist.json') as { packuments: Record<string, { dist: { integrity: string } }> })
+    .packuments;
 const GHA = 'slsa-verifier/cli-npm-gha/';
 const PKGS: Record<string, Pkg> = {
-  gundam: { name: 'gundam-visor', version: '1.0.1', integrity: () => sri(read(`${GHA}gundam-visor-cli-v1-tag.tgz`)), tarball: `${GHA}gundam-visor-cli-v1-tag.tgz`,
-    repository: 'https://github.com/ramonpetgrave64/gundam-visor', workflow: '.github/workflows/npm-publish.yml', ref: 'refs/tags/v1.0.1' },
-  prega02: { name: '@laurentsimon/provenance-npm-test', version: '1.0.3', integrity: () => sri(read(`${GHA}provenance-npm-test-cli-v02-prega.tgz`)),
-    tarball: `${GHA}provenance-npm-test-cli-v02-prega.tgz`, repository: 'https://github.com/laurentsimon/provenance-npm-test', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' },
-  prega1: { name: 'sigstore', version: '2.3.1', integrity: () => NPM_VIEW()['sigstore@2.3.1']!.dist.integrity, tarball: `${GHA}provenance-npm-test-cli-v1-prega.tgz`,
-    repository: 'https://github.com/sigstore/sigstore-js', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' },
-  ossf: { name: '@laurentsimon/provenance-npm-test', version: '1.0.5', integrity: () => sri(read(`${GHA}provenance-npm-test-ossf.tgz`)), tarball: `${GHA}provenance-npm-test-ossf.tgz`,
+  gundam: {
+    name: 'gundam-visor',
+    version: '1.0.1',
+    integrity: () => sri(read(`${GHA}gundam-visor-cli-v1-tag.tgz`)),
+    tarball: `${GHA}gundam-visor-cli-v1-tag.tgz`,
+    repository: 'https://github.com/ramonpetgrave64/gundam-visor',
+    workflow: '.github/workflows/npm-publish.yml',
+    ref: 'refs/tags/v1.0.1',
+  },
+  prega02: {
+    name: '@laurentsimon/provenance-npm-test',
+    version: '1.0.3',
+    integrity: () => sri(read(`${GHA}provenance-npm-test-cli-v02-prega.tgz`)),
+    tarball: `${GHA}provenance-npm-test-cli-v02-prega.tgz`,
+    repository: 'https://github.com/laurentsimon/provenance-npm-test',
+    workflow: '.github/workflows/release.yml',
+    ref: 'refs/heads/main',
+  },
+  prega1: {
+    name: 'sigstore',
+    version: '2.3.1',
+    integrity: () => NPM_VIEW()['sigstore@2.3.1']!.dist.integrity,
+    tarball: `${GHA}provenance-npm-test-cli-v1-prega.tgz`,
+    repository: 'https://github.com/sigstore/sigstore-js',
+    workflow: '.github/workflows/release.yml',
+    ref: 'refs/heads/main',
+  },
+  ossf: {
+    name: '@laurentsimon/provenance-npm-test',
+    version: '1.0.5',
+    integrity: () => sri(read(`${GHA}provenance-npm-test-ossf.tgz`)),
+    tarball: `${GHA}provenance-npm-test-ossf.tgz`,
     // built by slsa-github-generator's reusable workflow; .1.18 names the caller's workflow
-    repository: 'https://github.com/laurentsimon/provenance-npm-test', workflow: '.github/workflows/release-slsa3.yml', ref: 'refs/heads/main' },
-  goggles: { name: '@trishankatdatadog/supreme-goggles', version: '1.0.5', integrity: () => sri(read(`${GHA}supreme-googles-cli-v02-tag.tgz`)), tarball: `${GHA}supreme-googles-cli-v02-tag.tgz`,
-    repository: 'https://github.com/trishankatdatadog/supreme-goggles', workflow: '.github/workflows/npm-publish.yml', ref: 'refs/tags/v1.0.5' },
-  gha100: { name: '@laurentsimon/provenance-npm-test', version: '1.0.0', integrity: () => hexToSri(subjectDigest('slsa-verifier/gha-testdata/npm-attestations.json')),
-    repository: 'https://github.com/laurentsimon/provenance-npm-test', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' },
-  sigstore100: { name: 'sigstore', version: '1.0.0', integrity: () => NPM_VIEW()['sigstore@1.0.0']!.dist.integrity,
-    repository: 'https://github.com/sigstore/sigstore-js', workflow: '.github/workflows/publish.yml', ref: 'refs/tags/v1.0.0' },
-  tufjs: { name: 'tuf-js', version: '1.0.0', integrity: () => NPM_VIEW()['tuf-js@1.0.0']!.dist.integrity,
-    repository: 'https://github.com/theupdateframework/tuf-js', workflow: '.github/workflows/publish.yml', ref: 'refs/tags/v1.0.0' },
-  playwright: { name: '@playwright/cli', version: '0.1.1', integrity: () => NPM_VIEW()['@playwright/cli@0.1.1']!.dist.integrity, tarball: 'sigstore-dotnet/playwright-cli-0.1.1.tgz',
-    repository: 'https://github.com/microsoft/playwright-cli', workflow: '.github/workflows/publish.yml', ref: 'refs/tags/v0.1.1' },
+    repository: 'https://github.com/laurentsimon/provenance-npm-test',
+    workflow: '.github/workflows/release-slsa3.yml',
+    ref: 'refs/heads/main',
+  },
+  goggles: {
+    name: '@trishankatdatadog/supreme-goggles',
+    version: '1.0.5',
+    integrity: () => sri(read(`${GHA}supreme-googles-cli-v02-tag.tgz`)),
+    tarball: `${GHA}supreme-googles-cli-v02-tag.tgz`,
+    repository: 'https://github.com/trishankatdatadog/supreme-goggles',
+    workflow: '.github/workflows/npm-publish.yml',
+    ref: 'refs/tags/v1.0.5',
+  },
+  gha100: {
+    name: '@laurentsimon/provenance-npm-test',
+    version: '1.0.0',
+    integrity: () => hexToSri(subjectDigest('slsa-verifier/gha-testdata/npm-attestations.json')),
+    repository: 'https://github.com/laurentsimon/provenance-npm-test',
+    workflow: '.github/workflows/release.yml',
+    ref: 'refs/heads/main',
+  },
+  sigstore100: {
+    name: 'sigstore',
+    version: '1.0.0',
+    integrity: () => NPM_VIEW()['sigstore@1.0.0']!.dist.integrity,
+    repository: 'https://github.com/sigstore/sigstore-js',
+    workflow: '.github/workflows/publish.yml',
+    ref: 'refs/tags/v1.0.0',
+  },
+  tufjs: {
+    name: 'tuf-js',
+    version: '1.0.0',
+    integrity: () => NPM_VIEW()['tuf-js@1.0.0']!.dist.integrity,
+    repository: 'https://github.com/theupdateframework/tuf-js',
+    workflow: '.github/workflows/publish.yml',
+    ref: 'refs/tags/v1.0.0',
+  },
+  playwright: {
+    name: '@playwright/cli',
+    version: '0.1.1',
+    integrity: () => NPM_VIEW()['@playwright/cli@0.1.1']!.dist.integrity,
+    tarball: 'sigstore-dotnet/playwright-cli-0.1.1.tgz',
+    repository: 'https://github.com/microsoft/playwright-cli',
+    workflow: '.github/workflows/publish.yml',
+    ref: 'refs/tags/v0.1.1',
+  },
 };
 
 function subjectDigest(rel: string): string {
   const doc = json(rel) as { attestations: { bundle: { dsseEnvelope: { payload: string } } }[] };
-  const statement = JSON.parse(Buffer.from(doc.attestations[0]!.bundle.dsseEnvelope.payload, 'base64').toString()) as {
+  const statement = JSON.parse(
+    Buffer.from(doc.attestations[0]!.bundle.dsseEnvelope.payload, 'base64').toString(),
+  ) as {
     subject: { digest: { sha512: string } }[];
   };
   return statement.subject[0]!.digest.sha512;
@@ -81,24 +151,73 @@ interface Case {
   sigstore?: string;
 }
 
-const bad = (file: string, pkg: keyof typeof PKGS, which: 'prov' | 'pub', code: ProblemCode, sigstore?: string): Case => ({
-  file, pkg, code, sigstore,
+const bad = (
+  file: string,
+  pkg: keyof typeof PKGS,
+  which: 'prov' | 'pub',
+  code: ProblemCode,
+  sigstore?: string,
+): Case => ({
+  file,
+  pkg,
+  code,
+  sigstore,
   provenance: which === 'prov' ? 'invalid' : 'verified',
   publish: which === 'pub' ? 'invalid' : 'verified',
 });
-const good = (file: string, pkg: keyof typeof PKGS): Case => ({ file, pkg, provenance: 'verified', publish: 'verified', code: null });
+const good = (file: string, pkg: keyof typeof PKGS): Case => ({
+  file,
+  pkg,
+  provenance: 'verified',
+  publish: 'verified',
+  code: null,
+});
 const T = 'slsa-verifier/gha-testdata/';
 
 export const CASES: Case[] = [
   good(`${GHA}gundam-visor-cli-v1-tag.tgz.json`, 'gundam'),
-  bad(`${GHA}gundam-visor-cli-v1-tag-invalidsigprov.tgz.json`, 'gundam', 'prov', 'SIGNATURE_INVALID', 'TLOG_BODY_ERROR'),
-  bad(`${GHA}gundam-visor-cli-v1-tag-invalidsigpub.tgz.json`, 'gundam', 'pub', 'SIGNATURE_INVALID', 'TLOG_BODY_ERROR'),
+  bad(
+    `${GHA}gundam-visor-cli-v1-tag-invalidsigprov.tgz.json`,
+    'gundam',
+    'prov',
+    'SIGNATURE_INVALID',
+    'TLOG_BODY_ERROR',
+  ),
+  bad(
+    `${GHA}gundam-visor-cli-v1-tag-invalidsigpub.tgz.json`,
+    'gundam',
+    'pub',
+    'SIGNATURE_INVALID',
+    'TLOG_BODY_ERROR',
+  ),
   good(`${GHA}provenance-npm-test-cli-v02-prega.tgz.json`, 'prega02'),
-  bad(`${GHA}provenance-npm-test-cli-v02-prega-invalidsigprov.tgz.json`, 'prega02', 'prov', 'SIGNATURE_INVALID'),
-  bad(`${GHA}provenance-npm-test-cli-v02-prega-invalidsigpub.tgz.json`, 'prega02', 'pub', 'SIGNATURE_INVALID'),
+  bad(
+    `${GHA}provenance-npm-test-cli-v02-prega-invalidsigprov.tgz.json`,
+    'prega02',
+    'prov',
+    'SIGNATURE_INVALID',
+  ),
+  bad(
+    `${GHA}provenance-npm-test-cli-v02-prega-invalidsigpub.tgz.json`,
+    'prega02',
+    'pub',
+    'SIGNATURE_INVALID',
+  ),
   good(`${GHA}provenance-npm-test-cli-v1-prega.tgz.json`, 'prega1'),
-  bad(`${GHA}provenance-npm-test-cli-v1-prega-invalidsigprov.tgz.json`, 'prega1', 'prov', 'SIGNATURE_INVALID', 'TLOG_BODY_ERROR'),
-  bad(`${GHA}provenance-npm-test-cli-v1-prega-invalidsigpub.tgz.json`, 'prega1', 'pub', 'SIGNATURE_INVALID', 'TLOG_BODY_ERROR'),
+  bad(
+    `${GHA}provenance-npm-test-cli-v1-prega-invalidsigprov.tgz.json`,
+    'prega1',
+    'prov',
+    'SIGNATURE_INVALID',
+    'TLOG_BODY_ERROR',
+  ),
+  bad(
+    `${GHA}provenance-npm-test-cli-v1-prega-invalidsigpub.tgz.json`,
+    'prega1',
+    'pub',
+    'SIGNATURE_INVALID',
+    'TLOG_BODY_ERROR',
+  ),
   good(`${GHA}provenance-npm-test-ossf.tgz.json`, 'ossf'),
   bad(`${GHA}provenance-npm-test-ossf-invalidsigprov.tgz.json`, 'ossf', 'prov', 'SIGNATURE_INVALID'),
   bad(`${GHA}provenance-npm-test-ossf-invalidsigpub.tgz.json`, 'ossf', 'pub', 'SIGNATURE_INVALID'),
@@ -173,21 +292,33 @@ describeFixtures('real npm attestations (offline, embedded @sigstore/tuf seed)',
   });
 
   it('fills runUrl from OID .1.21 on 2023+ certificates and leaves it null on legacy ones', () => {
-    const playwright = verifyCase(CASES.find((c) => c.pkg === 'playwright')!, trust).verification.identity;
-    expect(playwright?.runUrl).toBe('https://github.com/microsoft/playwright-cli/actions/runs/22026075834/attempts/1');
+    const playwright = verifyCase(
+      CASES.find((c) => c.pkg === 'playwright')!,
+      trust,
+    ).verification.identity;
+    expect(playwright?.runUrl).toBe(
+      'https://github.com/microsoft/playwright-cli/actions/runs/22026075834/attempts/1',
+    );
     expect(playwright?.commit).toBe('d1c6d1113932ddcee243e8b111b6d4aea553df20');
     expect(playwright?.logIndex).toBe(953297574);
-    const legacy = verifyCase(CASES.find((c) => c.pkg === 'gha100' && c.code === null)!, trust).verification.identity;
+    const legacy = verifyCase(
+      CASES.find((c) => c.pkg === 'gha100' && c.code === null)!,
+      trust,
+    ).verification.identity;
     expect(legacy?.runUrl).toBeNull();
     expect(legacy?.repository).toBe('https://github.com/laurentsimon/provenance-npm-test'); // from legacy .1.5
   });
 
   it('matches a reusable-workflow build on its source repository, not on the SAN', () => {
-    const doc = json(`${GHA}provenance-npm-test-ossf.tgz.json`) as { attestations: { predicateType: string }[] };
+    const doc = json(`${GHA}provenance-npm-test-ossf.tgz.json`) as {
+      attestations: { predicateType: string }[];
+    };
     const prov = doc.attestations.find((a) => a.predicateType.includes('slsa.dev'));
     const checked = checkAttestation(prov, trust);
     const identity = identityOf(checked.signer!, checked.logIndex);
-    expect(identity.subjectAlternativeName).toMatch(/^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\//);
+    expect(identity.subjectAlternativeName).toMatch(
+      /^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\//,
+    );
     expect(identity.subjectAlternativeName?.startsWith(PKGS.ossf!.repository)).toBe(false);
     expect(identity.repository).toBe(PKGS.ossf!.repository);
   });
@@ -203,27 +334,58 @@ describeFixtures('real npm attestations (offline, embedded @sigstore/tuf seed)',
 describeFixtures('trust material variants', () => {
   const valid = CASES.filter((c) => c.code === null);
   const variants: [string, () => VerificationTrust][] = [
-    ['given: trusted_root + /-/npm/v1/keys shape', () =>
-      createVerificationTrust(json('trust/trusted_root.sigstore-js-seeds.json'), json('trust/npm-v1-keys.corepack.json'), 'given')],
-    ['given: trusted_root + TUF keys.json target shape', () =>
-      createVerificationTrust(json('trust/trusted_root.sigstore-js-seeds.json'), json('trust/registry.npmjs.org-keys.tuf-target.json'), 'given')],
-    ['given: sigstore-dotnet trusted_root', () =>
-      createVerificationTrust(json('sigstore-dotnet/trusted_root.json'), json('trust/npm-v1-keys.corepack.json'), 'given')],
-    ['decoded from the fixture seeds.json', () => {
-      const seeds = decodeSeeds(json('trust/sigstore-js-tuf-seeds.json'));
-      return createVerificationTrust(seeds.trustedRoot, seeds.npmKeys, 'given');
-    }],
+    [
+      'given: trusted_root + /-/npm/v1/keys shape',
+      () =>
+        createVerificationTrust(
+          json('trust/trusted_root.sigstore-js-seeds.json'),
+          json('trust/npm-v1-keys.corepack.json'),
+          'given',
+        ),
+    ],
+    [
+      'given: trusted_root + TUF keys.json target shape',
+      () =>
+        createVerificationTrust(
+          json('trust/trusted_root.sigstore-js-seeds.json'),
+          json('trust/registry.npmjs.org-keys.tuf-target.json'),
+          'given',
+        ),
+    ],
+    [
+      'given: sigstore-dotnet trusted_root',
+      () =>
+        createVerificationTrust(
+          json('sigstore-dotnet/trusted_root.json'),
+          json('trust/npm-v1-keys.corepack.json'),
+          'given',
+        ),
+    ],
+    [
+      'decoded from the fixture seeds.json',
+      () => {
+        const seeds = decodeSeeds(json('trust/sigstore-js-tuf-seeds.json'));
+        return createVerificationTrust(seeds.trustedRoot, seeds.npmKeys, 'given');
+      },
+    ],
   ];
   it.each(variants)('%s verifies every valid package', (_label, make) => {
     const trust = make();
     for (const c of valid) {
       const { problems } = verifyCase(c, trust);
-      expect(problems.filter((p) => p.severity === 'error'), c.file).toEqual([]);
+      expect(
+        problems.filter((p) => p.severity === 'error'),
+        c.file,
+      ).toEqual([]);
     }
   });
 
   it('the installed seed decodes to the same trusted root as the fixture', () => {
-    const installed = decodeSeeds(JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/node_modules/@sigstore/tuf/seeds.json'), 'utf8')));
+    const installed = decodeSeeds(
+      JSON.parse(
+        readFileSync(path.join(repoRoot, 'packages/core/node_modules/@sigstore/tuf/seeds.json'), 'utf8'),
+      ),
+    );
     expect(installed.trustedRoot).toEqual(json('trust/trusted_root.sigstore-js-seeds.json'));
     expect(installed.npmKeys).toEqual(json('trust/registry.npmjs.org-keys.tuf-target.json'));
   });

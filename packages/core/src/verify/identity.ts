@@ -72,15 +72,30 @@ export function toSignerIdentity(identity: CertificateIdentity): SignerIdentity 
 export function checkIdentity(identity: CertificateIdentity, policy: IdentityPolicy): Problem[] {
   const problems: Problem[] = [];
   const mismatch = (what: string, expected: string, actual: string | null, hint: string | null = null) =>
-    problems.push(problem('IDENTITY_MISMATCH', 'error',
-      `Provenance ${what} is ${actual === null ? 'absent' : JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`, hint));
+    problems.push(
+      problem(
+        'IDENTITY_MISMATCH',
+        'error',
+        `Provenance ${what} is ${actual === null ? 'absent' : JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+        hint,
+      ),
+    );
 
   const expectedRepo = policy.expectRepository ? normalizeRepositoryUrl(policy.expectRepository) : null;
   if (policy.expectRepository && expectedRepo === null) {
-    mismatch('repository', policy.expectRepository, identity.repository, 'The expected repository is not a repository URL.');
+    mismatch(
+      'repository',
+      policy.expectRepository,
+      identity.repository,
+      'The expected repository is not a repository URL.',
+    );
   } else if (expectedRepo !== null && identity.repository !== expectedRepo) {
-    mismatch('source repository', expectedRepo, identity.repository,
-      'The package was built from another repository; check --expect-repository and the package\'s repository.url.');
+    mismatch(
+      'source repository',
+      expectedRepo,
+      identity.repository,
+      "The package was built from another repository; check --expect-repository and the package's repository.url.",
+    );
   }
 
   const repoHost = hostOf(expectedRepo ?? identity.repository);
@@ -108,7 +123,10 @@ export function splitWorkflowUri(uri: string): { path: string; ref: string | nul
 function refMatches(actual: string | null, expected: string): boolean {
   if (actual === null) return false;
   if (actual === expected) return true;
-  return !expected.startsWith('refs/') && (actual === `refs/tags/${expected}` || actual === `refs/heads/${expected}`);
+  return (
+    !expected.startsWith('refs/') &&
+    (actual === `refs/tags/${expected}` || actual === `refs/heads/${expected}`)
+  );
 }
 
 /** Extensions .1.8 and later are DER UTF8Strings; the legacy ones are raw bytes. */

@@ -1,5 +1,10 @@
 export { verifyVersion } from './verify-version.js';
-export { checkAttestation, attestationKind, type AttestationKind, type CheckedAttestation } from './attestation.js';
+export {
+  checkAttestation,
+  attestationKind,
+  type AttestationKind,
+  type CheckedAttestation,
+} from './attestation.js';
 export { identityOf, checkIdentity, splitWorkflowUri, type CertificateIdentity } from './identity.js';
 export { checkRegistrySignature, type RegistrySignatureResult } from './registry-signature.js';
 export { checkStatement, checkTarball, packagePurl, sha512Hex } from './statement.js';

@@ -23,9 +23,14 @@ export function checkRegistrySignature(
   if (signatures.length === 0) {
     return {
       verdict: 'missing',
-      problems: [problem('REGISTRY_SIGNATURE_MISSING', 'warning',
-        `${pkg.name}@${pkg.version} has no registry signature (dist.signatures)`,
-        'Registries other than registry.npmjs.org do not sign; the attestations still prove the content.')],
+      problems: [
+        problem(
+          'REGISTRY_SIGNATURE_MISSING',
+          'warning',
+          `${pkg.name}@${pkg.version} has no registry signature (dist.signatures)`,
+          'Registries other than registry.npmjs.org do not sign; the attestations still prove the content.',
+        ),
+      ],
     };
   }
   const message = Buffer.from(`${pkg.name}@${pkg.version}:${pkg.integrity}`, 'utf8');
@@ -35,25 +40,46 @@ export function checkRegistrySignature(
     const keyId = String(signature?.keyid);
     const found = lookupNpmKey(keys, keyId, 'npm:signatures', publishedAt);
     if (found.status === 'unknown') {
-      problems.push(problem('KEY_UNKNOWN', 'error', `Registry signature uses key ${keyId}, which npm's keys do not list`,
-        'Refresh the trust material (drop --npm-keys/--offline) or check the registry.'));
+      problems.push(
+        problem(
+          'KEY_UNKNOWN',
+          'error',
+          `Registry signature uses key ${keyId}, which npm's keys do not list`,
+          'Refresh the trust material (drop --npm-keys/--offline) or check the registry.',
+        ),
+      );
       continue;
     }
     if (found.status === 'expired') {
-      problems.push(problem('KEY_EXPIRED', 'error',
-        `Registry signature key ${keyId} was not valid when the version was published (${publishedAt?.toISOString()})`));
+      problems.push(
+        problem(
+          'KEY_EXPIRED',
+          'error',
+          `Registry signature key ${keyId} was not valid when the version was published (${publishedAt?.toISOString()})`,
+        ),
+      );
       continue;
     }
     let ok = false;
     try {
-      ok = verifySignature('sha256', message, found.key.publicKey, Buffer.from(String(signature.sig), 'base64'));
+      ok = verifySignature(
+        'sha256',
+        message,
+        found.key.publicKey,
+        Buffer.from(String(signature.sig), 'base64'),
+      );
     } catch {
       ok = false;
     }
     if (ok) verified += 1;
     else {
-      problems.push(problem('REGISTRY_SIGNATURE_INVALID', 'error',
-        `Registry signature by ${keyId} does not match ${pkg.name}@${pkg.version}:${pkg.integrity.slice(0, 20)}…`));
+      problems.push(
+        problem(
+          'REGISTRY_SIGNATURE_INVALID',
+          'error',
+          `Registry signature by ${keyId} does not match ${pkg.name}@${pkg.version}:${pkg.integrity.slice(0, 20)}…`,
+        ),
+      );
     }
   }
   return { verdict: verified > 0 && problems.length === 0 ? 'verified' : 'invalid', problems };

@@ -13,7 +13,11 @@ import type { IdentityPolicy, VersionInput, VersionVerification } from './types.
  * policy, the registry signature and (when given) the tarball bytes.
  * Synchronous and I/O-free; never throws — every failure is a problem.
  */
-export function verifyVersion(input: VersionInput, trust: VerificationTrust, policy: IdentityPolicy = {}): VersionVerification {
+export function verifyVersion(
+  input: VersionInput,
+  trust: VerificationTrust,
+  policy: IdentityPolicy = {},
+): VersionVerification {
   const { name, version, dist } = input;
   const problems: Problem[] = [];
   const integrity = typeof dist.integrity === 'string' ? dist.integrity : '';
@@ -40,7 +44,9 @@ export function verifyVersion(input: VersionInput, trust: VerificationTrust, pol
     problems.push(...own);
     if (checked.kind === null) {
       if (!hasError(own)) {
-        problems.push(problem('ATTESTATIONS_INVALID', 'info', `Ignored an attestation of unknown predicate type`));
+        problems.push(
+          problem('ATTESTATIONS_INVALID', 'info', `Ignored an attestation of unknown predicate type`),
+        );
       }
       continue;
     }
@@ -50,11 +56,19 @@ export function verifyVersion(input: VersionInput, trust: VerificationTrust, pol
 
   if (entries !== null) {
     if (verdicts.provenance === 'missing') {
-      problems.push(problem('PROVENANCE_MISSING', 'error', `${name}@${version} has no SLSA provenance attestation`,
-        'Publish from CI with provenance on (npm publish --provenance, or NPM_CONFIG_PROVENANCE=true).'));
+      problems.push(
+        problem(
+          'PROVENANCE_MISSING',
+          'error',
+          `${name}@${version} has no SLSA provenance attestation`,
+          'Publish from CI with provenance on (npm publish --provenance, or NPM_CONFIG_PROVENANCE=true).',
+        ),
+      );
     }
     if (verdicts.publish === 'missing') {
-      problems.push(problem('PUBLISH_ATTESTATION_MISSING', 'error', `${name}@${version} has no npm publish attestation`));
+      problems.push(
+        problem('PUBLISH_ATTESTATION_MISSING', 'error', `${name}@${version} has no npm publish attestation`),
+      );
     }
   }
   problems.push(...registry.problems);
@@ -72,8 +86,14 @@ export function verifyVersion(input: VersionInput, trust: VerificationTrust, pol
 /** The `attestations` array of the document, or null (with a problem) when there is none to check. */
 function readAttestations(doc: unknown, problems: Problem[]): unknown[] | null {
   if (doc === null || doc === undefined) {
-    problems.push(problem('ATTESTATIONS_MISSING', 'error', 'The registry has no attestations for this version',
-      'Publish from a supported CI with provenance on; `provenant check` tells what is missing.'));
+    problems.push(
+      problem(
+        'ATTESTATIONS_MISSING',
+        'error',
+        'The registry has no attestations for this version',
+        'Publish from a supported CI with provenance on; `provenant check` tells what is missing.',
+      ),
+    );
     return null;
   }
   let parsed: unknown = doc;
@@ -87,7 +107,9 @@ function readAttestations(doc: unknown, problems: Problem[]): unknown[] | null {
   }
   const list = (parsed as { attestations?: unknown } | null)?.attestations;
   if (!Array.isArray(list)) {
-    problems.push(problem('ATTESTATIONS_INVALID', 'error', 'The attestations document has no "attestations" array'));
+    problems.push(
+      problem('ATTESTATIONS_INVALID', 'error', 'The attestations document has no "attestations" array'),
+    );
     return null;
   }
   if (list.length === 0) {
@@ -97,7 +119,10 @@ function readAttestations(doc: unknown, problems: Problem[]): unknown[] | null {
   return list as unknown[];
 }
 
-function statementProblems(checked: CheckedAttestation, pkg: { name: string; version: string; integrity: string }): Problem[] {
+function statementProblems(
+  checked: CheckedAttestation,
+  pkg: { name: string; version: string; integrity: string },
+): Problem[] {
   // Unsigned or unverified content proves nothing; its signature problem is enough.
   if (!checked.signer || !checked.kind || !checked.statement) return [];
   return checkStatement(checked.kind, checked.statement, pkg);

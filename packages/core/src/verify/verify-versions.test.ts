@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvenantError } from '../errors.js';
@@ -18,31 +18,69 @@ const read = (rel: string) => readFileSync(path.join(FIXTURES, rel));
 const json = (rel: string): unknown => JSON.parse(read(rel).toString('utf8'));
 
 const PW = '@playwright/cli';
-const PW_INTEGRITY = 'sha512-9k11ZfDwAfMVDDIuEVW1Wvs8SoDNXIY1dNQ+9C9/SS8ZmElkcxesu5eoL7vNa96ntibUGaq1TM2qQoqvdl/I9g==';
-const SS_INTEGRITY = 'sha512-e+qfbn/zf1+rCza/BhIA//Awmf0v1pa5HQS8Xk8iXrn9bgytytVLqYD0P7NSqZ6IELTgq+tcDvLPkQjNHyWLNg==';
-const SS_SIG = { keyid: 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA',
-  sig: 'MEQCIBlpcHT68iWOpx8pJr3WUzD1EqQ7tb0CmY36ebbceR6IAiAVGRaxrFoyh0/5B7H1o4VFhfsHw9F8G+AxOZQq87q+lg==' };
+const PW_INTEGRITY =
+  'sha512-9k11ZfDwAfMVDDIuEVW1Wvs8SoDNXIY1dNQ+9C9/SS8ZmElkcxesu5eoL7vNa96ntibUGaq1TM2qQoqvdl/I9g==';
+const SS_INTEGRITY =
+  'sha512-e+qfbn/zf1+rCza/BhIA//Awmf0v1pa5HQS8Xk8iXrn9bgytytVLqYD0P7NSqZ6IELTgq+tcDvLPkQjNHyWLNg==';
+const SS_SIG = {
+  keyid: 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA',
+  sig: 'MEQCIBlpcHT68iWOpx8pJr3WUzD1EqQ7tb0CmY36ebbceR6IAiAVGRaxrFoyh0/5B7H1o4VFhfsHw9F8G+AxOZQq87q+lg==',
+};
 
 /** A registry as plain data: path → body (object = JSON, Buffer = bytes); absent = 404. */
 type Routes = Map<string, unknown>;
 
 function routes(): Routes {
   return new Map<string, unknown>([
-    ['/@playwright%2fcli', {
-      name: PW, 'dist-tags': { latest: '0.1.1' },
-      time: { '0.1.1': '2026-02-14T23:28:45.000Z' },
-      versions: { '0.1.1': { name: PW, version: '0.1.1', repository: { type: 'git', url: 'git+https://github.com/microsoft/playwright-cli.git' },
-        dist: { integrity: PW_INTEGRITY, tarball: 'http://registry.test/@playwright/cli/-/cli-0.1.1.tgz',
-          attestations: { url: 'http://registry.test/-/npm/v1/attestations/@playwright%2fcli@0.1.1', provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } } },
-    }],
-    ['/-/npm/v1/attestations/@playwright%2fcli@0.1.1', read('sigstore-dotnet/playwright-cli-0.1.1-attestations.json')],
+    [
+      '/@playwright%2fcli',
+      {
+        name: PW,
+        'dist-tags': { latest: '0.1.1' },
+        time: { '0.1.1': '2026-02-14T23:28:45.000Z' },
+        versions: {
+          '0.1.1': {
+            name: PW,
+            version: '0.1.1',
+            repository: { type: 'git', url: 'git+https://github.com/microsoft/playwright-cli.git' },
+            dist: {
+              integrity: PW_INTEGRITY,
+              tarball: 'http://registry.test/@playwright/cli/-/cli-0.1.1.tgz',
+              attestations: {
+                url: 'http://registry.test/-/npm/v1/attestations/@playwright%2fcli@0.1.1',
+                provenance: { predicateType: 'https://slsa.dev/provenance/v1' },
+              },
+            },
+          },
+        },
+      },
+    ],
+    [
+      '/-/npm/v1/attestations/@playwright%2fcli@0.1.1',
+      read('sigstore-dotnet/playwright-cli-0.1.1-attestations.json'),
+    ],
     ['/@playwright/cli/-/cli-0.1.1.tgz', read('sigstore-dotnet/playwright-cli-0.1.1.tgz')],
-    ['/sigstore', {
-      name: 'sigstore', 'dist-tags': { latest: '1.0.0' }, time: { '1.0.0': '2023-02-09T20:00:00.000Z' },
-      versions: { '1.0.0': { name: 'sigstore', version: '1.0.0', repository: 'github:sigstore/sigstore-js',
-        // no dist.attestations.url: the conventional path is used
-        dist: { integrity: SS_INTEGRITY, tarball: 'http://registry.test/sigstore/-/sigstore-1.0.0.tgz', signatures: [SS_SIG] } } },
-    }],
+    [
+      '/sigstore',
+      {
+        name: 'sigstore',
+        'dist-tags': { latest: '1.0.0' },
+        time: { '1.0.0': '2023-02-09T20:00:00.000Z' },
+        versions: {
+          '1.0.0': {
+            name: 'sigstore',
+            version: '1.0.0',
+            repository: 'github:sigstore/sigstore-js',
+            // no dist.attestations.url: the conventional path is used
+            dist: {
+              integrity: SS_INTEGRITY,
+              tarball: 'http://registry.test/sigstore/-/sigstore-1.0.0.tgz',
+              signatures: [SS_SIG],
+            },
+          },
+        },
+      },
+    ],
     ['/-/npm/v1/attestations/sigstore@1.0.0', read('npm-cli/valid-sigstore-attestations.json')],
   ]);
 }
@@ -58,15 +96,24 @@ function fakeClient(table: Routes, log: string[] = []): VerifyRegistry {
   return {
     // npm-package-arg's escaping (the RegistryClient writes %2F; registries accept both)
     packumentPath: (name) => name.replace('/', '%2f'),
-    getJson: async (p) => {
-      const body = lookup(p);
-      if (Buffer.isBuffer(body)) return JSON.parse(body.toString()) as unknown;
-      return body ?? null;
+    getJson: (p) => {
+      try {
+        const body = lookup(p);
+        return Promise.resolve(
+          Buffer.isBuffer(body) ? (JSON.parse(body.toString()) as unknown) : (body ?? null),
+        );
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
-    getBuffer: async (p) => {
-      const body = lookup(p);
-      if (body === undefined) return null;
-      return Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+    getBuffer: (p) => {
+      try {
+        const body = lookup(p);
+        if (body === undefined) return Promise.resolve(null);
+        return Promise.resolve(Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
   };
 }
@@ -74,34 +121,66 @@ function fakeClient(table: Routes, log: string[] = []): VerifyRegistry {
 describeFixtures('verifyVersions', () => {
   let trust: VerificationTrust;
   beforeAll(() => {
-    trust = createVerificationTrust(json('trust/trusted_root.sigstore-js-seeds.json'), json('trust/npm-v1-keys.corepack.json'), 'given');
+    trust = createVerificationTrust(
+      json('trust/trusted_root.sigstore-js-seeds.json'),
+      json('trust/npm-v1-keys.corepack.json'),
+      'given',
+    );
   });
-  const errors = (r: { problems: { code: string; severity: string }[] }) => r.problems.filter((p) => p.severity === 'error').map((p) => p.code);
+  const errors = (r: { problems: { code: string; severity: string }[] }) =>
+    r.problems.filter((p) => p.severity === 'error').map((p) => p.code);
 
   it('verifies scoped and unscoped versions, with the escaped paths of SPEC §5', async () => {
     const log: string[] = [];
-    const reports = await verifyVersions([{ name: PW, version: '0.1.1', dir: 'packages/cli' }, { name: 'sigstore', version: '1.0.0' }],
-      {}, { client: fakeClient(routes(), log), trust });
+    const reports = await verifyVersions(
+      [
+        { name: PW, version: '0.1.1', dir: 'packages/cli' },
+        { name: 'sigstore', version: '1.0.0' },
+      ],
+      {},
+      { client: fakeClient(routes(), log), trust },
+    );
     expect(reports.map((r) => [r.name, r.version, r.status, errors(r)])).toEqual([
       [PW, '0.1.1', 'verified', []],
       ['sigstore', '1.0.0', 'verified', []],
     ]);
-    expect(reports[0]).toMatchObject({ dir: 'packages/cli', publish: null,
-      verification: { provenance: 'verified', publishAttestation: 'verified', registrySignature: 'missing',
-        identity: { repository: 'https://github.com/microsoft/playwright-cli' } } });
+    expect(reports[0]).toMatchObject({
+      dir: 'packages/cli',
+      publish: null,
+      verification: {
+        provenance: 'verified',
+        publishAttestation: 'verified',
+        registrySignature: 'missing',
+        identity: { repository: 'https://github.com/microsoft/playwright-cli' },
+      },
+    });
     expect(reports[1]!.verification?.registrySignature).toBe('verified');
-    expect(log).toEqual(['/@playwright%2fcli', '/sigstore', '/-/npm/v1/attestations/@playwright%2fcli@0.1.1',
-      '/-/npm/v1/attestations/sigstore@1.0.0']);
+    expect(log).toEqual([
+      '/@playwright%2fcli',
+      '/sigstore',
+      '/-/npm/v1/attestations/@playwright%2fcli@0.1.1',
+      '/-/npm/v1/attestations/sigstore@1.0.0',
+    ]);
   });
 
   it('turns each per-version failure into problems on that version only', async () => {
     const table = routes();
     table.set('/-/npm/v1/attestations/sigstore@1.0.0', Buffer.from('<html>gateway</html>'));
-    table.set('/broken', new ProvenantError('REGISTRY_UNREACHABLE', 'Cannot reach http://registry.test/broken'));
+    table.set(
+      '/broken',
+      new ProvenantError('REGISTRY_UNREACHABLE', 'Cannot reach http://registry.test/broken'),
+    );
     const reports = await verifyVersions(
-      [{ name: 'nope', version: '1.0.0' }, { name: PW, version: '9.9.9' }, { name: 'sigstore', version: '1.0.0' },
-        { name: 'broken', version: '1.0.0' }, { name: PW, version: '0.1.1' }],
-      {}, { client: fakeClient(table), trust });
+      [
+        { name: 'nope', version: '1.0.0' },
+        { name: PW, version: '9.9.9' },
+        { name: 'sigstore', version: '1.0.0' },
+        { name: 'broken', version: '1.0.0' },
+        { name: PW, version: '0.1.1' },
+      ],
+      {},
+      { client: fakeClient(table), trust },
+    );
     expect(reports.map((r) => [r.name, r.status, errors(r)])).toEqual([
       ['nope', 'unverified', ['VERSION_NOT_FOUND']],
       [PW, 'unverified', ['VERSION_NOT_FOUND']],
@@ -116,28 +195,57 @@ describeFixtures('verifyVersions', () => {
     const table = routes();
     const pack = table.get('/sigstore') as { versions: Record<string, { repository: unknown }> };
     pack.versions['1.0.0']!.repository = 'git+https://github.com/someone/else.git';
-    const [report] = await verifyVersions([{ name: 'sigstore', version: '1.0.0' }], {}, { client: fakeClient(table), trust });
+    const [report] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      {},
+      { client: fakeClient(table), trust },
+    );
     expect(errors(report!)).toEqual(['IDENTITY_MISMATCH']);
     // an explicit expectation wins over the manifest
-    const [again] = await verifyVersions([{ name: 'sigstore', version: '1.0.0' }],
-      { expectRepository: 'sigstore/sigstore-js' }, { client: fakeClient(table), trust });
+    const [again] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      { expectRepository: 'sigstore/sigstore-js' },
+      { client: fakeClient(table), trust },
+    );
     expect(again!.status).toBe('verified');
   });
 
   it('checks the downloaded tarball', async () => {
     const table = routes();
-    const [good] = await verifyVersions([{ name: PW, version: '0.1.1' }], { tarball: true }, { client: fakeClient(table), trust });
+    const [good] = await verifyVersions(
+      [{ name: PW, version: '0.1.1' }],
+      { tarball: true },
+      { client: fakeClient(table), trust },
+    );
     expect(good!.status).toBe('verified');
-    const [gone] = await verifyVersions([{ name: 'sigstore', version: '1.0.0' }], { tarball: true }, { client: fakeClient(table), trust });
+    const [gone] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      { tarball: true },
+      { client: fakeClient(table), trust },
+    );
     expect(errors(gone!)).toEqual(['TARBALL_INTEGRITY_MISMATCH']); // 404: nothing to match
     table.set('/@playwright/cli/-/cli-0.1.1.tgz', Buffer.from('evil'));
-    const [report] = await verifyVersions([{ name: PW, version: '0.1.1' }], { tarball: true }, { client: fakeClient(table), trust });
+    const [report] = await verifyVersions(
+      [{ name: PW, version: '0.1.1' }],
+      { tarball: true },
+      { client: fakeClient(table), trust },
+    );
     expect(errors(report!)).toEqual(['TARBALL_INTEGRITY_MISMATCH']);
   });
 
   it('resolves a dist-tag or a bare name to a version', async () => {
-    const reports = await verifyVersions([{ name: PW, version: null }, { name: 'sigstore', version: 'latest' }], {}, { client: fakeClient(routes()), trust });
-    expect(reports.map((r) => [r.version, r.status])).toEqual([['0.1.1', 'verified'], ['1.0.0', 'verified']]);
+    const reports = await verifyVersions(
+      [
+        { name: PW, version: null },
+        { name: 'sigstore', version: 'latest' },
+      ],
+      {},
+      { client: fakeClient(routes()), trust },
+    );
+    expect(reports.map((r) => [r.version, r.status])).toEqual([
+      ['0.1.1', 'verified'],
+      ['1.0.0', 'verified'],
+    ]);
   });
 
   it('waits with backoff until the attestations appear (release)', async () => {
@@ -146,13 +254,17 @@ describeFixtures('verifyVersions', () => {
     table.delete('/-/npm/v1/attestations/sigstore@1.0.0');
     let clock = 0;
     const sleeps: number[] = [];
-    const sleep = async (ms: number) => {
+    const sleep = (ms: number) => {
       sleeps.push(ms);
       clock += ms;
       if (sleeps.length === 2) table.set('/-/npm/v1/attestations/sigstore@1.0.0', doc);
+      return Promise.resolve();
     };
-    const [report] = await verifyVersions([{ name: 'sigstore', version: '1.0.0' }], { verifyTimeoutMs: 60_000 },
-      { client: fakeClient(table), trust, sleep, now: () => clock });
+    const [report] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      { verifyTimeoutMs: 60_000 },
+      { client: fakeClient(table), trust, sleep, now: () => clock },
+    );
     expect(report!.status).toBe('verified');
     expect(sleeps).toEqual([1000, 2000]);
   });
@@ -162,13 +274,28 @@ describeFixtures('verifyVersions', () => {
     table.delete('/-/npm/v1/attestations/sigstore@1.0.0');
     let clock = 0;
     const sleeps: number[] = [];
-    const [report] = await verifyVersions([{ name: 'sigstore', version: '1.0.0' }], { verifyTimeoutMs: 20_000 },
-      { client: fakeClient(table), trust, sleep: async (ms) => { sleeps.push(ms); clock += ms; }, now: () => clock });
+    const [report] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      { verifyTimeoutMs: 20_000 },
+      {
+        client: fakeClient(table),
+        trust,
+        sleep: (ms) => {
+          sleeps.push(ms);
+          clock += ms;
+          return Promise.resolve();
+        },
+        now: () => clock,
+      },
+    );
     expect(errors(report!)).toEqual(['ATTESTATIONS_MISSING']);
     expect(sleeps).toEqual([1000, 2000, 4000, 8000]);
     // without a timeout, no waiting at all
-    const [now] = await verifyVersions([{ name: 'sigstore', version: '1.0.0' }], {},
-      { client: fakeClient(table), trust, sleep: async () => { throw new Error('must not sleep'); } });
+    const [now] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      {},
+      { client: fakeClient(table), trust, sleep: () => Promise.reject(new Error('must not sleep')) },
+    );
     expect(errors(now!)).toEqual(['ATTESTATIONS_MISSING']);
   });
 
@@ -176,16 +303,23 @@ describeFixtures('verifyVersions', () => {
     let inFlight = 0;
     let max = 0;
     const base = fakeClient(routes());
-    const client: VerifyRegistry = { ...base, getJson: async (p) => {
-      inFlight++;
-      max = Math.max(max, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight--;
-      return base.getJson(p);
-    } };
+    const client: VerifyRegistry = {
+      ...base,
+      getJson: async (p) => {
+        inFlight++;
+        max = Math.max(max, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return base.getJson(p);
+      },
+    };
     const seen: string[] = [];
     const specs = Array.from({ length: 8 }, () => ({ name: 'sigstore', version: '1.0.0' }));
-    const reports = await verifyVersions(specs, { concurrency: 2 }, { client, trust, onResult: (r) => seen.push(r.status) });
+    const reports = await verifyVersions(
+      specs,
+      { concurrency: 2 },
+      { client, trust, onResult: (r) => seen.push(r.status) },
+    );
     expect(max).toBeLessThanOrEqual(2);
     expect(seen).toHaveLength(8);
     expect(reports.every((r) => r.status === 'verified')).toBe(true);
@@ -200,7 +334,9 @@ describeFixtures('verifyPackages over a real HTTP registry', () => {
     server = createServer((req, res) => {
       const body = table.get((req.url ?? '').replace(/%2F/g, '%2f'));
       if (body === undefined) return res.writeHead(404).end('{}');
-      res.writeHead(200, { 'content-type': Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json' });
+      res.writeHead(200, {
+        'content-type': Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
+      });
       res.end(Buffer.isBuffer(body) ? body : JSON.stringify(body).replaceAll('http://registry.test', base));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -210,11 +346,26 @@ describeFixtures('verifyPackages over a real HTTP registry', () => {
 
   it('verifies string specs with the RegistryClient and given trust files', async () => {
     const client = new RegistryClient({ registry: base });
-    const trustOptions = { mode: 'given' as const, trustedRootPath: path.join(FIXTURES, 'trust/trusted_root.sigstore-js-seeds.json'),
-      npmKeysPath: path.join(FIXTURES, 'trust/npm-v1-keys.corepack.json') };
-    const reports = await verifyPackages([`${PW}@0.1.1`, 'sigstore@1.0.0', 'missing@1.0.0'], { trust: trustOptions }, { client });
-    expect(reports.map((r) => [r.name, r.status])).toEqual([[PW, 'verified'], ['sigstore', 'verified'], ['missing', 'unverified']]);
-    const [withTarball] = await verifyPackages([`${PW}@0.1.1`], { trust: trustOptions, tarball: true }, { client });
+    const trustOptions = {
+      mode: 'given' as const,
+      trustedRootPath: path.join(FIXTURES, 'trust/trusted_root.sigstore-js-seeds.json'),
+      npmKeysPath: path.join(FIXTURES, 'trust/npm-v1-keys.corepack.json'),
+    };
+    const reports = await verifyPackages(
+      [`${PW}@0.1.1`, 'sigstore@1.0.0', 'missing@1.0.0'],
+      { trust: trustOptions },
+      { client },
+    );
+    expect(reports.map((r) => [r.name, r.status])).toEqual([
+      [PW, 'verified'],
+      ['sigstore', 'verified'],
+      ['missing', 'unverified'],
+    ]);
+    const [withTarball] = await verifyPackages(
+      [`${PW}@0.1.1`],
+      { trust: trustOptions, tarball: true },
+      { client },
+    );
     expect(withTarball!.status).toBe('verified');
   });
 
@@ -225,8 +376,11 @@ describeFixtures('verifyPackages over a real HTTP registry', () => {
   });
 
   it('refuses a malformed spec before any request (INVALID_SPEC, exit 2)', async () => {
-    const error = await verifyPackages(['not a spec!'], { trust: { mode: 'offline' } }, { client: new RegistryClient({ registry: base }) })
-      .catch((e: unknown) => e);
+    const error = await verifyPackages(
+      ['not a spec!'],
+      { trust: { mode: 'offline' } },
+      { client: new RegistryClient({ registry: base }) },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProvenantError);
     expect((error as ProvenantError).code).toBe('INVALID_SPEC');
     expect((error as ProvenantError).exitCode).toBe(2);
@@ -241,5 +395,7 @@ describe('parseVersionSpec', () => {
     ['a@next', { name: 'a', version: 'next' }],
     ['a', { name: 'a', version: null }],
   ])('%s', (text, expected) => expect(parseVersionSpec(text)).toEqual(expected));
-  it.each(['', '@', '@s/', 'a@', 'a b@1', '@s/a@1@2', '../x@1'])('%j is malformed', (text) => expect(parseVersionSpec(text)).toBeNull());
+  it.each(['', '@', '@s/', 'a@', 'a b@1', '@s/a@1@2', '../x@1'])('%j is malformed', (text) =>
+    expect(parseVersionSpec(text)).toBeNull(),
+  );
 });

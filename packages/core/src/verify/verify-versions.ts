@@ -84,7 +84,11 @@ interface Run {
 async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
   const { client, trust } = run.deps;
   const deadline = run.now() + Math.max(0, run.options.verifyTimeoutMs ?? 0);
-  const report = (version: string, problems: Problem[], verification: PackageReport['verification'] = null): PackageReport => ({
+  const report = (
+    version: string,
+    problems: Problem[],
+    verification: PackageReport['verification'] = null,
+  ): PackageReport => ({
     name: spec.name,
     version,
     dir: spec.dir ?? null,
@@ -96,24 +100,40 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
   try {
     for (let attempt = 0; ; attempt++) {
       const fetched = await fetchVersion(spec, client);
-      const waitable = fetched.kind === 'missing-version' || (fetched.kind === 'found' && fetched.attestationsDoc === null);
+      const waitable =
+        fetched.kind === 'missing-version' || (fetched.kind === 'found' && fetched.attestationsDoc === null);
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
       if (waitable && run.now() + delay <= deadline) {
         await run.sleep(delay);
         continue;
       }
       if (fetched.kind !== 'found') {
-        return report(spec.version ?? 'latest', [problem('VERSION_NOT_FOUND', 'error', fetched.message,
-          'Check the name and version; a version published seconds ago may need --verify-timeout.')]);
+        return report(spec.version ?? 'latest', [
+          problem(
+            'VERSION_NOT_FOUND',
+            'error',
+            fetched.message,
+            'Check the name and version; a version published seconds ago may need --verify-timeout.',
+          ),
+        ]);
       }
       const { manifest, dist, version } = fetched;
       let tarballBytes: Buffer | undefined;
       const early: Problem[] = [];
       if (run.options.tarball && !dist.tarball) {
-        early.push(problem('REGISTRY_BAD_RESPONSE', 'error', `${spec.name}@${version} has no dist.tarball to download`));
+        early.push(
+          problem(
+            'REGISTRY_BAD_RESPONSE',
+            'error',
+            `${spec.name}@${version} has no dist.tarball to download`,
+          ),
+        );
       } else if (run.options.tarball) {
         const bytes = await client.getBuffer(dist.tarball);
-        if (bytes === null) early.push(problem('TARBALL_INTEGRITY_MISMATCH', 'error', `The tarball ${dist.tarball} is not found (404)`));
+        if (bytes === null)
+          early.push(
+            problem('TARBALL_INTEGRITY_MISMATCH', 'error', `The tarball ${dist.tarball} is not found (404)`),
+          );
         else tarballBytes = bytes;
       }
       const policy: IdentityPolicy = {
@@ -123,14 +143,24 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
         expectIssuer: run.options.expectIssuer,
       };
       const result = verifyVersion(
-        { name: spec.name, version, dist, attestationsDoc: fetched.attestationsDoc, tarballBytes, publishedAt: fetched.publishedAt },
+        {
+          name: spec.name,
+          version,
+          dist,
+          attestationsDoc: fetched.attestationsDoc,
+          tarballBytes,
+          publishedAt: fetched.publishedAt,
+        },
         trust,
         policy,
       );
       return report(version, [...early, ...result.problems], result.verification);
     }
   } catch (error) {
-    const code = isProvenantError(error) && error.code === 'REGISTRY_BAD_RESPONSE' ? 'REGISTRY_BAD_RESPONSE' : 'REGISTRY_UNREACHABLE';
+    const code =
+      isProvenantError(error) && error.code === 'REGISTRY_BAD_RESPONSE'
+        ? 'REGISTRY_BAD_RESPONSE'
+        : 'REGISTRY_UNREACHABLE';
     return report(spec.version ?? 'latest', [
       problem(code, 'error', messageOf(error), isProvenantError(error) ? error.hint : null),
     ]);
@@ -167,7 +197,8 @@ async function fetchVersion(spec: VersionSpec, client: VerifyRegistry): Promise<
     attestations: rawDist.attestations,
     signatures: rawDist.signatures?.map((s) => ({ keyid: String(s.keyid), sig: String(s.sig) })),
   };
-  const path = rawDist.attestations?.url ?? `/-/npm/v1/attestations/${client.packumentPath(spec.name)}@${version}`;
+  const path =
+    rawDist.attestations?.url ?? `/-/npm/v1/attestations/${client.packumentPath(spec.name)}@${version}`;
   const attestationsDoc = await client.getBuffer(path);
   const time = packument.time?.[version];
   const publishedAt = time && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
