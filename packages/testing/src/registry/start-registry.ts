@@ -21,6 +21,8 @@ export interface Registry {
   /** `http://127.0.0.1:<port>/` (with the trailing slash npm writes). */
   url: string;
   port: number;
+  /** Process id of the Verdaccio child (gone after stop()). */
+  pid: number;
   /** Bearer token of the created user. */
   token: string;
   user: { name: string; password: string };
@@ -156,6 +158,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     return {
       url,
       port,
+      pid: child.pid ?? -1,
       token,
       user,
       dir,

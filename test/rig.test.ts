@@ -1,0 +1,229 @@
+// Smoke test of the local rig (@provenant/testing): real publishers sign through the local
+// Sigstore and publish to Verdaccio with our attestation middleware; everything they
+// produce verifies with @sigstore/verify against the rig's trusted root and npm keys.
+import { execFileSync } from 'node:child_process';
+import { verify as verifySignature } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanEnv,
+  decodeStatement,
+  escapePackageName,
+  githubActionsEnv,
+  loadTrustMaterial,
+  makeTempDir,
+  makeWorkspace,
+  prepublish,
+  removeDir,
+  run,
+  signingCertificateClaims,
+  startRegistry,
+  startSigstore,
+  toolPathEnv,
+  verifyBundle,
+  writeNpmrc,
+  writeYarnrc,
+  type Registry,
+  type RunResult,
+  type Sigstore,
+  type WorkspaceSpec,
+} from '../packages/testing/dist/index.js';
+
+const REPOSITORY = 'https://github.com/acme/widgets';
+const SLSA_V1 = 'https://slsa.dev/provenance/v1';
+const PUBLISH_V01 = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
+const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+const OID_ISSUER = '1.3.6.1.4.1.57264.1.8';
+
+let sigstore: Sigstore;
+let registry: Registry;
+let trust: Awaited<ReturnType<typeof loadTrustMaterial>>;
+const tempDirs: string[] = [];
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  let started = Date.now();
+  sigstore = await startSigstore();
+  timings.sigstoreStartMs = Date.now() - started;
+  started = Date.now();
+  registry = await startRegistry({ rekorUrl: sigstore.url });
+  timings.registryStartMs = Date.now() - started;
+  trust = await loadTrustMaterial({ trustedRootPath: sigstore.trustedRootPath, npmKeysPath: registry.npmKeysPath });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  await sigstore?.stop();
+  if (registry) expect(processesMentioning(registry.dir)).toEqual([]);
+  await Promise.all(tempDirs.map((dir) => removeDir(dir)));
+  console.log('rig timings', timings);
+});
+
+/** A two-package monorepo (`<scope>/a`, and `<scope>/b` depending on it) with the registry's .npmrc. */
+async function fixture(scope: string, spec: Partial<WorkspaceSpec> = {}, range = '^1.0.0') {
+  const dir = await makeTempDir('rig-test');
+  tempDirs.push(dir);
+  await makeWorkspace(dir, {
+    repository: REPOSITORY,
+    packages: [{ name: `${scope}/a` }, { name: `${scope}/b`, dependencies: { [`${scope}/a`]: range } }],
+    ...spec,
+  });
+  await writeNpmrc(dir, registry);
+  return dir;
+}
+
+function signingEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...toolPathEnv(cleanEnv()),
+    ...githubActionsEnv({ sigstore, repository: 'acme/widgets', workflow: '.github/workflows/release.yml' }),
+    ...extra,
+  };
+}
+
+function expectSuccess(result: RunResult): void {
+  expect(result.exitCode, result.all).toBe(0);
+}
+
+interface Packument {
+  versions: Record<
+    string,
+    {
+      dist: {
+        integrity: string;
+        signatures?: Array<{ keyid: string; sig: string }>;
+        attestations?: { url: string; provenance: { predicateType: string } };
+      };
+    }
+  >;
+}
+
+async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(new URL(path, registry.url), { headers: { Accept: 'application/json' } });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** Checks a version the way a verifier will: registry signature, both attestations, identity. */
+async function expectSignedAndAttested(name: string, version: string): Promise<void> {
+  const { body: packument } = await getJson<Packument>(escapePackageName(name));
+  const dist = packument.versions[version]?.dist;
+  expect(dist, `${name}@${version} is in the packument`).toBeDefined();
+  if (!dist) return;
+
+  const [signature] = dist.signatures ?? [];
+  expect(signature?.keyid).toBe(registry.keyid);
+  const key = { key: Buffer.from(registry.npmKeys.keys[0]!.key, 'base64'), format: 'der', type: 'spki' } as const;
+  const signed = Buffer.from(`${name}@${version}:${dist.integrity}`);
+  expect(verifySignature('sha256', signed, key, Buffer.from(signature!.sig, 'base64'))).toBe(true);
+
+  expect(dist.attestations?.provenance.predicateType).toBe(SLSA_V1);
+  const { status, body } = await getJson<{ attestations: Array<{ predicateType: string; bundle: unknown }> }>(
+    dist.attestations!.url,
+  );
+  expect(status).toBe(200);
+  expect(body.attestations.map((a) => a.predicateType).sort()).toEqual([PUBLISH_V01, SLSA_V1]);
+
+  const sha512Hex = Buffer.from(dist.integrity.replace(/^sha512-/, ''), 'base64').toString('hex');
+  const purl = `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
+  for (const { predicateType, bundle } of body.attestations) {
+    const signer = verifyBundle(bundle, trust);
+    const statement = decodeStatement(bundle);
+    expect(statement.predicateType).toBe(predicateType);
+    expect(statement.subject).toEqual([{ name: purl, digest: { sha512: sha512Hex } }]);
+    if (predicateType === SLSA_V1) {
+      const { san, extensions } = signingCertificateClaims(bundle);
+      expect(extensions[OID_SOURCE_REPOSITORY_URI]).toBe(REPOSITORY);
+      expect(extensions[OID_ISSUER]).toBe('https://token.actions.githubusercontent.com');
+      expect(san).toBe('https://github.com/acme/widgets/.github/workflows/release.yml@refs/heads/main');
+      expect(signer.identity?.subjectAlternativeName).toBe(san);
+    } else {
+      expect(statement.predicate).toMatchObject({ name, version, registry: registry.url.replace(/\/$/, '') });
+    }
+  }
+}
+
+describe('the local rig', () => {
+  it('npm publish --provenance -w, from the workspace root', async () => {
+    const dir = await fixture('@rig-npm');
+    const started = Date.now();
+    const result = await run(
+      'npm',
+      ['publish', '--provenance', '--access', 'public', '-w', '@rig-npm/a', '-w', '@rig-npm/b'],
+      { cwd: dir, env: signingEnv() },
+    );
+    timings.npmPublishTwoPackagesMs = Date.now() - started;
+    expectSuccess(result);
+    await expectSignedAndAttested('@rig-npm/a', '1.0.0');
+    await expectSignedAndAttested('@rig-npm/b', '1.0.0');
+    expect(sigstore.requests.map((r) => `${r.host} ${r.path}`)).toEqual(
+      expect.arrayContaining(['fulcio.sigstore.dev /api/v2/signingCert', 'rekor.sigstore.dev /api/v1/log/entries']),
+    );
+  });
+
+  it('pnpm 9 -r publish with NPM_CONFIG_PROVENANCE', async () => {
+    const dir = await fixture('@rig-pnpm', { manager: 'pnpm' }, 'workspace:^');
+    const env = signingEnv({ NPM_CONFIG_PROVENANCE: 'true' });
+    expectSuccess(await run('pnpm', ['install'], { cwd: dir, env }));
+    expectSuccess(await run('pnpm', ['-r', 'publish', '--access', 'public', '--no-git-checks'], { cwd: dir, env }));
+    await expectSignedAndAttested('@rig-pnpm/a', '1.0.0');
+    await expectSignedAndAttested('@rig-pnpm/b', '1.0.0');
+  });
+
+  it('yarn berry npm publish --provenance', async () => {
+    const dir = await fixture('@rig-yarn', { manager: 'yarn' }, 'workspace:^');
+    await writeYarnrc(dir, registry);
+    const env = signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
+    expectSuccess(await run('yarn', ['install'], { cwd: dir, env }));
+    const publish = ['workspaces', 'foreach', '-A', '--no-private', 'npm', 'publish', '--provenance', '--access', 'public'];
+    expectSuccess(await run('yarn', publish, { cwd: dir, env }));
+    await expectSignedAndAttested('@rig-yarn/a', '1.0.0');
+    await expectSignedAndAttested('@rig-yarn/b', '1.0.0');
+  });
+
+  it('changeset publish in a git repository', async () => {
+    const dir = await fixture('@rig-changesets', { changesets: true, git: true });
+    const env = signingEnv({ NPM_CONFIG_PROVENANCE: 'true', npm_config_registry: registry.url });
+    expectSuccess(await run('changeset', ['publish'], { cwd: dir, env }));
+    await expectSignedAndAttested('@rig-changesets/a', '1.0.0');
+    await expectSignedAndAttested('@rig-changesets/b', '1.0.0');
+    const tags = execFileSync('git', ['tag'], { cwd: dir, encoding: 'utf8' });
+    expect(tags.split('\n')).toContain('@rig-changesets/a@1.0.0');
+  });
+
+  it('prepublish puts a signed version in place; a second publish of it is refused', async () => {
+    const published = await prepublish(registry, { name: '@rig-pre/tool', version: '2.0.0' });
+    const { body } = await getJson<Packument>(escapePackageName('@rig-pre/tool'));
+    expect(body.versions['2.0.0']?.dist.integrity).toBe(published.integrity);
+    expect(body.versions['2.0.0']?.dist.signatures?.[0]?.keyid).toBe(registry.keyid);
+    expect(body.versions['2.0.0']?.dist.attestations).toBeUndefined();
+    await expect(prepublish(registry, { name: '@rig-pre/tool', version: '2.0.0' })).rejects.toThrow(/409/);
+  });
+
+  it('a registry with its features off serves no signatures, keys or attestations', async () => {
+    const plain = await startRegistry({ attestations: false, signatures: false });
+    try {
+      await prepublish(plain, { name: 'rig-plain', version: '1.0.0' });
+      const packument = (await (await fetch(`${plain.url}rig-plain`)).json()) as Packument;
+      expect(packument.versions['1.0.0']?.dist.signatures).toBeUndefined();
+      expect((await fetch(`${plain.url}-/npm/v1/keys`)).status).toBe(404);
+      expect((await fetch(`${plain.url}-/npm/v1/attestations/rig-plain@1.0.0`)).status).toBe(404);
+    } finally {
+      await plain.stop();
+    }
+    expect(processesMentioning(plain.dir)).toEqual([]);
+  });
+});
+
+function processesMentioning(text: string): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes(text));
+}
+
+describe('stopping the rig', () => {
+  it('leaves no process behind', async () => {
+    const extra = await startRegistry();
+    const { pid, dir } = extra;
+    expect(processesMentioning(dir)).toHaveLength(1);
+    await extra.stop();
+    expect(processesMentioning(dir)).toEqual([]);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
