@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecFn, ExecResult } from '../context.js';
+import type { Packument } from '../registry/packument.js';
+import { npmAdapter } from './npm.js';
+import { publishAll, type PlannedTarget, type PublishAllInput } from './publish-all.js';
+
+/** A fake registry plus a fake `npm publish -w … --json` that writes into it. */
+function fakeNpm(script: Record<string, Array<'ok' | '429' | '503' | 'fail' | 'lost'>> = {}) {
+  const registry = new Map<string, string>(); // name → integrity
+  const runs: string[][] = [];
+  const exec: ExecFn = async (_file, args) => {
+    const names = args.flatMap((a, i) => (args[i - 1] === '-w' ? [a] : []));
+    runs.push(names);
+    const json: Record<string, unknown> = {};
+    for (const name of names) {
+      const step = script[name]?.shift() ?? 'ok';
+      const integrity = `sha512-${name}`;
+      if (registry.has(name)) {
+        json.error = { summary: 'You cannot publish over the previously published versions: 1.0.0.' };
+        return fail(json, 'npm error You cannot publish over the previously published versions: 1.0.0.');
+      }
+      if (step === '429') return fail(json, 'npm error code E429\nnpm error 429 Too Many Requests - PUT http://r/x');
+      if (step === '503') return fail(json, 'npm error code E503\nnpm error 503 Service Unavailable - PUT http://r/x');
+      if (step === 'fail') return fail(json, 'npm error code E403\nnpm error 403 Forbidden - you do not have permission');
+      registry.set(name, integrity);
+      if (step === 'lost') return fail(json, 'npm error code ECONNRESET\nnpm error network socket hang up');
+      json[name] = { id: `${name}@1.0.0`, name, integrity };
+    }
+    return { exitCode: 0, stdout: JSON.stringify(json), stderr: '' };
+  };
+  const fail = (json: Record<string, unknown>, stderr: string): ExecResult => ({
+    exitCode: 1,
+    stdout: JSON.stringify(json),
+    stderr,
+  });
+  const getPackument = async (name: string): Promise<Packument | null> => {
+    const integrity = registry.get(name);
+    return integrity ? { name, versions: { '1.0.0': { dist: { integrity } } } } : null;
+  };
+  return { registry, runs, exec, getPackument };
+}
+
+const target = (name: string, deps: string[] = []): PlannedTarget => ({
+  name,
+  version: '1.0.0',
+  dir: `/r/packages/${name}`,
+  relDir: `packages/${name}`,
+  deps,
+  tag: undefined,
+});
+
+function input(fake: ReturnType<typeof fakeNpm>, targets: PlannedTarget[], extra: Partial<PublishAllInput> = {}): PublishAllInput {
+  return {
+    adapter: npmAdapter('11.6.0'),
+    targets,
+    command: { root: '/r', registry: 'http://r/', access: 'public', provenanceArgs: [], provenanceEnv: {} },
+    packed: new Map(targets.map((t) => [t.name, `sha512-${t.name}`])),
+    concurrency: 2,
+    retries: 3,
+    exec: fake.exec,
+    env: {},
+    getPackument: fake.getPackument,
+    sleep: async () => {},
+    now: () => 0,
+    ...extra,
+  };
+}
+
+describe('publishAll', () => {
+  it('publishes a DAG in batches, dependencies first', async () => {
+    const fake = fakeNpm();
+    const records = await publishAll(input(fake, [target('a'), target('b'), target('c', ['a', 'b']), target('d', ['c'])]));
+    expect([...records.values()].map((r) => [r.name, r.state])).toEqual(
+      expect.arrayContaining([['a', 'published'], ['b', 'published'], ['c', 'published'], ['d', 'published']]),
+    );
+    expect(fake.runs).toEqual([['a'], ['b'], ['c'], ['d']]);
+    expect(records.get('a')?.integrity).toBe('sha512-a');
+  });
+
+  it('a failed package blocks its dependents; a stopped batch is finished one by one', async () => {
+    const fake = fakeNpm({ b: ['fail', 'fail'] });
+    const records = await publishAll(
+      input(fake, [target('a'), target('b'), target('x'), target('c', ['b']), target('d', ['c'])], { concurrency: 1 }),
+    );
+    expect(records.get('b')?.state).toBe('failed');
+    expect(records.get('b')?.problems.map((p) => p.code)).toEqual(['PUBLISH_FAILED']);
+    expect(records.get('c')?.problems.map((p) => p.code)).toEqual(['DEPENDENCY_BLOCKED']);
+    expect(records.get('d')?.state).toBe('blocked');
+    expect(records.get('a')?.state).toBe('published');
+    expect(records.get('x')).toMatchObject({ state: 'published', attempts: 1 });
+    // a, b, x went in one process; b failed, so npm stopped: b and x were tried again alone
+    expect(fake.runs[0]).toEqual(['a', 'b', 'x']);
+    expect(fake.runs.slice(1)).toEqual([['b'], ['x']]);
+  });
+
+  it('retries rate limits and 5xx, then warns RATE_LIMITED', async () => {
+    const fake = fakeNpm({ a: ['429', '503', 'ok'] });
+    const delays: number[] = [];
+    const records = await publishAll(input(fake, [target('a')], { sleep: async (ms) => void delays.push(ms) }));
+    expect(records.get('a')).toMatchObject({ state: 'published', attempts: 3 });
+    expect(records.get('a')?.problems.map((p) => [p.code, p.severity])).toEqual([['RATE_LIMITED', 'warning']]);
+    expect(delays).toHaveLength(2);
+  });
+
+  it('gives up after --retries', async () => {
+    const fake = fakeNpm({ a: ['429', '429', '429'] });
+    const records = await publishAll(input(fake, [target('a')], { retries: 2 }));
+    expect(records.get('a')).toMatchObject({ state: 'failed', attempts: 3 });
+    expect(records.get('a')?.problems[0]?.code).toBe('PUBLISH_FAILED');
+  });
+
+  it('a lost answer followed by "cannot publish over" with our bytes is a publish', async () => {
+    const fake = fakeNpm({ a: ['lost'] });
+    const records = await publishAll(input(fake, [target('a')]));
+    expect(records.get('a')).toMatchObject({ state: 'published', attempts: 2 });
+    expect(fake.runs).toEqual([['a'], ['a']]);
+  });
+
+  it('already on the registry: same bytes → skipped, other bytes → PUBLISHED_CONTENT_DIFFERS', async () => {
+    const fake = fakeNpm();
+    fake.registry.set('same', 'sha512-same');
+    fake.registry.set('other', 'sha512-somethingelse');
+    const records = await publishAll(input(fake, [target('same'), target('other')], { concurrency: 1 }));
+    expect(records.get('same')).toMatchObject({ state: 'already-published' });
+    expect(records.get('same')?.problems.map((p) => [p.code, p.severity])).toEqual([['ALREADY_PUBLISHED', 'info']]);
+    expect(records.get('other')?.problems.map((p) => p.code)).toEqual(['PUBLISHED_CONTENT_DIFFERS']);
+  });
+
+  it('compares the registry with the pack after publishing', async () => {
+    const fake = fakeNpm();
+    const records = await publishAll(
+      input(fake, [target('a')], { packed: new Map([['a', 'sha512-whatwaspacked']]) }),
+    );
+    expect(records.get('a')?.problems.map((p) => p.code)).toEqual(['PUBLISHED_CONTENT_DIFFERS']);
+  });
+
+  it('stops when aborted and marks the rest cancelled', async () => {
+    const fake = fakeNpm();
+    const controller = new AbortController();
+    const exec: ExecFn = async (file, args, options) => {
+      controller.abort();
+      return fake.exec(file, args, options);
+    };
+    const records = await publishAll(
+      input(fake, [target('a'), target('b', ['a'])], { exec, signal: controller.signal, concurrency: 1 }),
+    );
+    expect(records.get('b')?.state).toBe('cancelled');
+  });
+});
