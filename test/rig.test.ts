@@ -47,7 +47,10 @@ beforeAll(async () => {
   started = Date.now();
   registry = await startRegistry({ rekorUrl: sigstore.url });
   timings.registryStartMs = Date.now() - started;
-  trust = await loadTrustMaterial({ trustedRootPath: sigstore.trustedRootPath, npmKeysPath: registry.npmKeysPath });
+  trust = await loadTrustMaterial({
+    trustedRootPath: sigstore.trustedRootPath,
+    npmKeysPath: registry.npmKeysPath,
+  });
 });
 
 afterAll(async () => {
@@ -110,7 +113,11 @@ async function expectSignedAndAttested(name: string, version: string): Promise<v
 
   const [signature] = dist.signatures ?? [];
   expect(signature?.keyid).toBe(registry.keyid);
-  const key = { key: Buffer.from(registry.npmKeys.keys[0]!.key, 'base64'), format: 'der', type: 'spki' } as const;
+  const key = {
+    key: Buffer.from(registry.npmKeys.keys[0]!.key, 'base64'),
+    format: 'der',
+    type: 'spki',
+  } as const;
   const signed = Buffer.from(`${name}@${version}:${dist.integrity}`);
   expect(verifySignature('sha256', signed, key, Buffer.from(signature!.sig, 'base64'))).toBe(true);
 
@@ -154,7 +161,10 @@ describe('the local rig', () => {
     await expectSignedAndAttested('@rig-npm/a', '1.0.0');
     await expectSignedAndAttested('@rig-npm/b', '1.0.0');
     expect(sigstore.requests.map((r) => `${r.host} ${r.path}`)).toEqual(
-      expect.arrayContaining(['fulcio.sigstore.dev /api/v2/signingCert', 'rekor.sigstore.dev /api/v1/log/entries']),
+      expect.arrayContaining([
+        'fulcio.sigstore.dev /api/v2/signingCert',
+        'rekor.sigstore.dev /api/v1/log/entries',
+      ]),
     );
   });
 
@@ -162,7 +172,9 @@ describe('the local rig', () => {
     const dir = await fixture('@rig-pnpm', { manager: 'pnpm' }, 'workspace:^');
     const env = signingEnv({ NPM_CONFIG_PROVENANCE: 'true' });
     expectSuccess(await run('pnpm', ['install'], { cwd: dir, env }));
-    expectSuccess(await run('pnpm', ['-r', 'publish', '--access', 'public', '--no-git-checks'], { cwd: dir, env }));
+    expectSuccess(
+      await run('pnpm', ['-r', 'publish', '--access', 'public', '--no-git-checks'], { cwd: dir, env }),
+    );
     await expectSignedAndAttested('@rig-pnpm/a', '1.0.0');
     await expectSignedAndAttested('@rig-pnpm/b', '1.0.0');
   });
@@ -172,7 +184,17 @@ describe('the local rig', () => {
     await writeYarnrc(dir, registry);
     const env = signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
     expectSuccess(await run('yarn', ['install'], { cwd: dir, env }));
-    const publish = ['workspaces', 'foreach', '-A', '--no-private', 'npm', 'publish', '--provenance', '--access', 'public'];
+    const publish = [
+      'workspaces',
+      'foreach',
+      '-A',
+      '--no-private',
+      'npm',
+      'publish',
+      '--provenance',
+      '--access',
+      'public',
+    ];
     expectSuccess(await run('yarn', publish, { cwd: dir, env }));
     await expectSignedAndAttested('@rig-yarn/a', '1.0.0');
     await expectSignedAndAttested('@rig-yarn/b', '1.0.0');

@@ -114,7 +114,8 @@ export function gitlabCiEnv(options: GitLabCiEnvOptions): Env {
     CI_RUNNER_TAGS: '["saas-linux-small-amd64"]',
   };
   if (options.sigstoreIdToken !== null) {
-    env.SIGSTORE_ID_TOKEN = options.sigstoreIdToken ?? placeholderGitLabToken(options.projectPath, serverUrl, ref);
+    env.SIGSTORE_ID_TOKEN =
+      options.sigstoreIdToken ?? placeholderGitLabToken(options.projectPath, serverUrl, ref);
   }
   return env;
 }
@@ -132,7 +133,8 @@ function placeholderGitLabToken(projectPath: string, serverUrl: string, ref: str
   return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
 }
 
-const CI_VARIABLE = /^(CI|CI_.*|GITHUB_.*|GITLAB_.*|ACTIONS_.*|RUNNER_.*|SIGSTORE_.*|BUILDKITE.*|CIRCLECI|TRAVIS|JENKINS_URL|TF_BUILD|NPM_CONFIG_.*|PNPM_.*|YARN_.*|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS)$/i;
+const CI_VARIABLE =
+  /^(CI|CI_.*|GITHUB_.*|GITLAB_.*|ACTIONS_.*|RUNNER_.*|SIGSTORE_.*|BUILDKITE.*|CIRCLECI|TRAVIS|JENKINS_URL|TF_BUILD|NPM_CONFIG_.*|PNPM_.*|YARN_.*|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS)$/i;
 
 /**
  * process.env minus anything that would leak the outer CI or package-manager settings into a

@@ -1,4 +1,12 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  mkdtempSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -69,7 +77,9 @@ export function toolShimDir(): string {
   mkdirSync(dir, { recursive: true });
   const shims: Record<string, string> = { pnpm: pnpmBin(), yarn: yarnBin(), changeset: changesetBin() };
   for (const [name, script] of Object.entries(shims)) {
-    writeFileSync(join(dir, name), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(dir, name), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`, {
+      mode: 0o755,
+    });
   }
   shimDir = dir;
   return dir;

@@ -44,7 +44,6 @@ export interface Workspace {
   packages: Array<{ name: string; version: string; dir: string; path: string }>;
 }
 
-
 async function writeText(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, content);
@@ -62,7 +61,8 @@ function manifestOf(pkg: FixturePackage, dir: string, spec: WorkspaceSpec): Reco
   };
   if (pkg.private) manifest.private = true;
   const repository =
-    pkg.repository ?? (spec.repository ? { type: 'git', url: `git+${spec.repository}.git`, directory: dir } : false);
+    pkg.repository ??
+    (spec.repository ? { type: 'git', url: `git+${spec.repository}.git`, directory: dir } : false);
   if (repository !== false) manifest.repository = repository;
   if (pkg.dependencies) manifest.dependencies = pkg.dependencies;
   if (pkg.devDependencies) manifest.devDependencies = pkg.devDependencies;
@@ -99,7 +99,10 @@ export async function makeWorkspace(dir: string, spec: WorkspaceSpec): Promise<W
   const root: Record<string, unknown> = { name: 'fixture-monorepo', version: '0.0.0', private: true };
   if (manager === 'pnpm') {
     root.packageManager = `pnpm@${toolVersions().pnpm}`;
-    await writeText(join(dir, 'pnpm-workspace.yaml'), `packages:\n${globs.map((g) => `  - '${g}'`).join('\n')}\n`);
+    await writeText(
+      join(dir, 'pnpm-workspace.yaml'),
+      `packages:\n${globs.map((g) => `  - '${g}'`).join('\n')}\n`,
+    );
   } else {
     root.workspaces = globs;
     if (manager === 'yarn') root.packageManager = `yarn@${toolVersions().yarn}`;

@@ -19,14 +19,22 @@ export function npmrcLines(registry: RegistryAuth): string[] {
 }
 
 /** Writes `<dir>/.npmrc` (replacing it) and returns its path. */
-export async function writeNpmrc(dir: string, registry: RegistryAuth, extraLines: string[] = []): Promise<string> {
+export async function writeNpmrc(
+  dir: string,
+  registry: RegistryAuth,
+  extraLines: string[] = [],
+): Promise<string> {
   const path = join(dir, '.npmrc');
   await writeFile(path, `${[...npmrcLines(registry), ...extraLines].join('\n')}\n`);
   return path;
 }
 
 /** Writes `<dir>/.yarnrc.yml` for yarn berry against a plain-HTTP local registry. */
-export async function writeYarnrc(dir: string, registry: RegistryAuth, extraLines: string[] = []): Promise<string> {
+export async function writeYarnrc(
+  dir: string,
+  registry: RegistryAuth,
+  extraLines: string[] = [],
+): Promise<string> {
   const path = join(dir, '.yarnrc.yml');
   const lines = [
     `npmRegistryServer: "${registry.url.replace(/\/$/, '')}"`,

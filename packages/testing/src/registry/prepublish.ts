@@ -68,5 +68,11 @@ export async function prepublish(registry: RegistryAuth, spec: PrepublishSpec): 
   if (!response.ok) {
     throw new Error(`prepublish ${spec.name}@${spec.version}: ${response.status} ${await response.text()}`);
   }
-  return { name: spec.name, version: spec.version, integrity: digests.integrity, shasum: digests.shasum, tarballUrl };
+  return {
+    name: spec.name,
+    version: spec.version,
+    integrity: digests.integrity,
+    shasum: digests.shasum,
+    tarballUrl,
+  };
 }

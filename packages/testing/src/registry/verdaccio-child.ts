@@ -1,6 +1,7 @@
 // Runs Verdaccio in a child process started by startRegistry(). It listens on a free
 // port, reports it over IPC, and exits as soon as the parent goes away (the IPC channel
 // closes), so a crashed or killed test run leaves no orphan registry behind.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runServer } from 'verdaccio';
 
@@ -13,7 +14,8 @@ if (!configPath || !process.send) {
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 
-const server = await runServer(configPath);
+// runServer is typed `any`; it resolves to a Node HTTP server that is not listening yet.
+const server = (await runServer(configPath)) as Server;
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.send?.({ type: 'listening', port });

@@ -23,7 +23,9 @@ export interface GitHubIdentity {
   serverUrl?: string;
 }
 
-export type ResolvedGitHubIdentity = Required<Omit<GitHubIdentity, 'jobWorkflowRef'>> & { jobWorkflowRef: string };
+export type ResolvedGitHubIdentity = Required<Omit<GitHubIdentity, 'jobWorkflowRef'>> & {
+  jobWorkflowRef: string;
+};
 
 export function resolveGitHubIdentity(identity: GitHubIdentity): ResolvedGitHubIdentity {
   const workflow = identity.workflow ?? '.github/workflows/release.yml';
@@ -90,7 +92,9 @@ export function encodeRequestToken(identity: GitHubIdentity): string {
 export function decodeRequestToken(token: string): GitHubIdentity | null {
   if (!token.startsWith(REQUEST_TOKEN_PREFIX)) return null;
   try {
-    const identity = JSON.parse(Buffer.from(token.slice(REQUEST_TOKEN_PREFIX.length), 'base64url').toString());
+    const identity = JSON.parse(
+      Buffer.from(token.slice(REQUEST_TOKEN_PREFIX.length), 'base64url').toString(),
+    );
     return typeof identity?.repository === 'string' ? (identity as GitHubIdentity) : null;
   } catch {
     return null;
@@ -112,7 +116,10 @@ export class IdTokenIssuer {
 
   mint(claims: Record<string, unknown>): string {
     const signingInput = `${base64urlJson({ alg: 'ES256', typ: 'JWT', kid: this.keyId })}.${base64urlJson(claims)}`;
-    const signature = sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
+    const signature = sign('sha256', Buffer.from(signingInput), {
+      key: this.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
     return `${signingInput}.${signature.toString('base64url')}`;
   }
 }

@@ -27,7 +27,8 @@ function subjectAltNameFor(claims: Record<string, unknown>): string {
     return `https://github.com/${claims.job_workflow_ref}`;
   }
   if (typeof claims.ci_config_ref_uri === 'string') return `https://${claims.ci_config_ref_uri}`;
-  return String(claims.email ?? claims.sub ?? 'NO-SUBJECT');
+  if (typeof claims.email === 'string') return claims.email;
+  return typeof claims.sub === 'string' ? claims.sub : 'NO-SUBJECT';
 }
 
 function withFulcioSubject(fn: HandlerFn): HandlerFn {

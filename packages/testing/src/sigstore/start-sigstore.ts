@@ -53,7 +53,12 @@ export async function startSigstore(options: StartSigstoreOptions = {}): Promise
   const issuer = new IdTokenIssuer();
   const requests: Sigstore['requests'] = [];
 
-  const send = (res: ServerResponse, status: number, body: string | ArrayBufferView, type = 'application/json') => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string | ArrayBufferView,
+    type = 'application/json',
+  ) => {
     res.writeHead(status, { 'Content-Type': type });
     res.end(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   };
@@ -64,14 +69,20 @@ export async function startSigstore(options: StartSigstoreOptions = {}): Promise
       const bearer = (req.headers.authorization ?? '').replace(/^bearer\s+/i, '');
       const identity = decodeRequestToken(bearer);
       if (!identity) return send(res, 401, JSON.stringify({ message: 'bad ACTIONS_ID_TOKEN_REQUEST_TOKEN' }));
-      const audience = url.searchParams.get('audience') ?? 'https://github.com/' + identity.repository.split('/')[0];
-      return send(res, 200, JSON.stringify({ count: 1, value: issuer.mint(githubIdTokenClaims(identity, audience)) }));
+      const audience =
+        url.searchParams.get('audience') ?? 'https://github.com/' + identity.repository.split('/')[0];
+      return send(
+        res,
+        200,
+        JSON.stringify({ count: 1, value: issuer.mint(githubIdTokenClaims(identity, audience)) }),
+      );
     }
     if (req.method === 'GET' && url.pathname === '/trusted_root.json') {
       return send(res, 200, JSON.stringify(services.trustedRoot));
     }
     const handler = req.method === 'POST' ? services.routes.get(url.pathname) : undefined;
-    if (!handler) return send(res, 404, JSON.stringify({ message: `no mock for ${req.method} ${host}${url.pathname}` }));
+    if (!handler)
+      return send(res, 404, JSON.stringify({ message: `no mock for ${req.method} ${host}${url.pathname}` }));
     const result = await handler(await readBody(req));
     return send(res, result.statusCode, result.response, result.contentType ?? 'text/plain');
   }
@@ -80,7 +91,9 @@ export async function startSigstore(options: StartSigstoreOptions = {}): Promise
     res.on('finish', () =>
       requests.push({ host, method: req.method ?? '', path: req.url ?? '', status: res.statusCode }),
     );
-    route(req, res, host).catch((error: unknown) => send(res, 500, JSON.stringify({ message: String(error) })));
+    route(req, res, host).catch((error: unknown) =>
+      send(res, 500, JSON.stringify({ message: String(error) })),
+    );
   };
 
   const sockets = new Set<Socket>();

@@ -16,16 +16,37 @@ export interface TlsMaterial {
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 /** Makes a CA and a `*.sigstore.dev` server certificate with openssl, in `dir`. */
-export async function createTlsMaterial(dir: string, hosts = ['*.sigstore.dev', 'sigstore.dev']): Promise<TlsMaterial> {
+export async function createTlsMaterial(
+  dir: string,
+  hosts = ['*.sigstore.dev', 'sigstore.dev'],
+): Promise<TlsMaterial> {
   const path = (name: string) => join(dir, name);
   await run('openssl', [
-    'req', '-x509', ...EC_KEY, '-keyout', path('ca.key'), '-out', path('ca.pem'), '-days', '7',
-    '-subj', '/O=Provenant test rig/CN=Provenant throwaway CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    path('ca.key'),
+    '-out',
+    path('ca.pem'),
+    '-days',
+    '7',
+    '-subj',
+    '/O=Provenant test rig/CN=Provenant throwaway CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   await run('openssl', [
-    'req', ...EC_KEY, '-keyout', path('server.key'), '-out', path('server.csr'), '-subj', `/CN=${hosts[0]}`,
+    'req',
+    ...EC_KEY,
+    '-keyout',
+    path('server.key'),
+    '-out',
+    path('server.csr'),
+    '-subj',
+    `/CN=${hosts[0]}`,
   ]);
   await writeFile(
     path('server.ext'),
@@ -40,9 +61,25 @@ export async function createTlsMaterial(dir: string, hosts = ['*.sigstore.dev', 
     ].join('\n'),
   );
   await run('openssl', [
-    'x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'),
-    '-CAcreateserial', '-out', path('server.pem'), '-days', '7', '-extfile', path('server.ext'),
+    'x509',
+    '-req',
+    '-in',
+    path('server.csr'),
+    '-CA',
+    path('ca.pem'),
+    '-CAkey',
+    path('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    path('server.pem'),
+    '-days',
+    '7',
+    '-extfile',
+    path('server.ext'),
   ]);
-  const [key, cert] = await Promise.all([readFile(path('server.key'), 'utf8'), readFile(path('server.pem'), 'utf8')]);
+  const [key, cert] = await Promise.all([
+    readFile(path('server.key'), 'utf8'),
+    readFile(path('server.pem'), 'utf8'),
+  ]);
   return { caCertPath: path('ca.pem'), key, cert };
 }

@@ -52,7 +52,12 @@ export function buildTrustedRoot(input: TrustedRootInput): Record<string, unknow
       },
     ],
     ctlogs: [
-      transparencyLog('https://ctfe.sigstore.dev/test', input.ctlogPublicKey, toBase64(input.ctlogId), input.validFrom),
+      transparencyLog(
+        'https://ctfe.sigstore.dev/test',
+        input.ctlogPublicKey,
+        toBase64(input.ctlogId),
+        input.validFrom,
+      ),
     ],
     timestampAuthorities: [
       {

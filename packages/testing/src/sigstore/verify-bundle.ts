@@ -69,12 +69,15 @@ function decodeExtensionValue(value: Buffer): string {
 const FULCIO_OID_PREFIX = '1.3.6.1.4.1.57264.1.';
 
 /** The signing certificate's SAN and Fulcio extensions (`'1.3.6.1.4.1.57264.1.12'` → value). */
-export function signingCertificateClaims(bundle: unknown): { san: string | undefined; extensions: Record<string, string> } {
+export function signingCertificateClaims(bundle: unknown): {
+  san: string | undefined;
+  extensions: Record<string, string>;
+} {
   const material = (bundle as { verificationMaterial?: Record<string, unknown> }).verificationMaterial ?? {};
   const leaf =
     (material.certificate as { rawBytes?: string } | undefined)?.rawBytes ??
-    (material.x509CertificateChain as { certificates?: Array<{ rawBytes: string }> } | undefined)?.certificates?.[0]
-      ?.rawBytes;
+    (material.x509CertificateChain as { certificates?: Array<{ rawBytes: string }> } | undefined)
+      ?.certificates?.[0]?.rawBytes;
   if (!leaf) throw new Error('bundle has no signing certificate');
   const cert = X509Certificate.parse(Buffer.from(leaf, 'base64'));
   const extensions: Record<string, string> = {};

@@ -44,7 +44,8 @@ class ProvenantAttestations {
     app.get(/^\/-\/npm\/v1\/attestations\/.+/, (req, res) => {
       const spec = decodeURIComponent(req.path.slice(ATTESTATIONS_PREFIX.length));
       const at = spec.lastIndexOf('@');
-      const found = settings.attestations && at > 0 ? store.read(spec.slice(0, at), spec.slice(at + 1)) : null;
+      const found =
+        settings.attestations && at > 0 ? store.read(spec.slice(0, at), spec.slice(at + 1)) : null;
       if (!found) return sendJson(res, 404, { error: 'not found' });
       return sendJson(res, 200, { attestations: found });
     });
