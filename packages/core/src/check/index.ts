@@ -1,0 +1,253 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { detectCi, type CiEnvironment } from '../ci/index.js';
+import type { ExecFn } from '../context.js';
+import { discoverWorkspace } from '../discover/index.js';
+import { createMatcher } from '../discover/glob.js';
+import type { Workspace } from '../discover/types.js';
+import { isProvenantError, messageOf } from '../errors.js';
+import { planRelease, type ReleasePlan } from '../plan/index.js';
+import { problem, type Problem } from '../problems.js';
+import { detectPublisher, type DetectedPublisher, type PublisherRequest } from '../publish/detect-publisher.js';
+import { chooseProvenanceVia } from '../publish/switches.js';
+import { RegistryClient, normalizeRegistryUrl } from '../registry/client.js';
+import { authFor, readNpmConfig, type RegistryAuth } from '../registry/npm-config.js';
+import { publishedVersions, type Packument } from '../registry/packument.js';
+import type { EnvironmentReport, PackageReport, ProvenanceVia } from '../report/types.js';
+import { checkEnvironment, type CheckMode } from './environment-rules.js';
+import { applyDependencyRules, checkPackage, statusOf } from './package-rules.js';
+
+export * from './environment-rules.js';
+export * from './package-rules.js';
+export * from './hints.js';
+
+/** What `check` needs from a registry client (the lead's `RegistryClient` fits). */
+export interface PackumentSource {
+  getPackument(name: string): Promise<Packument | null>;
+}
+
+export interface CheckOptions {
+  /** Any folder inside the monorepo. */
+  cwd: string;
+  mode?: CheckMode;
+  /** `--registry`; else npm's configured registry. */
+  registry?: string | null;
+  filter?: readonly string[];
+  tag?: string | null;
+  access?: 'public' | 'restricted' | null;
+  publisher?: PublisherRequest;
+  provenanceVia?: ProvenanceVia | 'auto';
+  /** Parallel registry requests (default 4). */
+  concurrency?: number;
+  /** Per-request timeout for the default registry client. */
+  timeoutMs?: number;
+}
+
+/** The side effects `check` uses; `nodeContext()` satisfies it. */
+export interface CheckContext {
+  env: Readonly<Record<string, string | undefined>>;
+  exec: ExecFn;
+  readFile: (path: string) => string | null;
+  fetch?: typeof fetch;
+  exists?: (path: string) => boolean;
+  /** Home folder for the user `.npmrc` (tests pass a temp folder). */
+  home?: string;
+  /** Replaces the registry client (tests, or a shared client in `release`). */
+  packuments?: (registry: string, auth: RegistryAuth) => PackumentSource;
+}
+
+export interface CheckResult {
+  registry: string;
+  workspace: Workspace;
+  ci: CiEnvironment;
+  publisher: DetectedPublisher | null;
+  /** The release plan `release` reuses: order, dist-tags, edges. */
+  plan: ReleasePlan;
+  /** Versions on the registry by name; null when unknown. */
+  published: Map<string, string[] | null>;
+  environment: EnvironmentReport;
+  /** In publishing order. */
+  packages: PackageReport[];
+}
+
+/** `.yarnrc.yml` or the environment carries a token yarn would use. */
+export function yarnAuthConfigured(root: string, env: CheckContext['env'], readFile: CheckContext['readFile']): boolean {
+  if (env.YARN_NPM_AUTH_TOKEN || env.YARN_NPM_AUTH_IDENT) return true;
+  const text = readFile(join(root, '.yarnrc.yml'));
+  return text !== null && /^\s*npmAuth(Token|Ident)\s*:\s*\S/m.test(text);
+}
+
+interface FetchOutcome {
+  published: Map<string, string[] | null>;
+  problems: Problem[];
+}
+
+/** Reads packuments with a concurrency limit; stops asking once the registry proves unreachable. */
+export async function fetchPublishedVersions(
+  names: readonly string[],
+  source: PackumentSource,
+  concurrency: number,
+): Promise<FetchOutcome> {
+  const published = new Map<string, string[] | null>();
+  const problems: Problem[] = [];
+  let unreachable = false;
+  let badResponses = 0;
+  let firstBad: string | null = null;
+  const limit = pLimit(Math.max(1, concurrency));
+  await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        if (unreachable) {
+          published.set(name, null);
+          return;
+        }
+        try {
+          published.set(name, publishedVersions(await source.getPackument(name)));
+        } catch (error) {
+          published.set(name, null);
+          if (isProvenantError(error) && error.code === 'REGISTRY_BAD_RESPONSE') {
+            badResponses++;
+            firstBad ??= `${name}: ${error.message}`;
+            return;
+          }
+          if (!unreachable) {
+            unreachable = true;
+            problems.push(
+              problem(
+                'REGISTRY_UNREACHABLE',
+                'error',
+                messageOf(error),
+                (isProvenantError(error) ? error.hint : null) ?? 'Check the --registry URL, your network and proxy settings, then run again.',
+              ),
+            );
+          }
+        }
+      }),
+    ),
+  );
+  if (badResponses > 0) {
+    problems.push(
+      problem(
+        'REGISTRY_BAD_RESPONSE',
+        'error',
+        `The registry answered ${badResponses} package request(s) with something that is not a packument (${firstBad}).`,
+        'Check that --registry points at an npm registry (not a web page or proxy login), then run again.',
+      ),
+    );
+  }
+  return { published, problems };
+}
+
+/**
+ * `provenant check`: discover → read packuments → plan → environment and
+ * package rules. Changes no file and requests no token. Whole-run problems
+ * (no workspace, unreadable manifest, bad registry URL) throw a
+ * `ProvenantError`; everything else is a problem in the result.
+ */
+export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): Promise<CheckResult> {
+  const workspace = await discoverWorkspace(options.cwd);
+  const root = workspace.root.dir;
+  const exists = ctx.exists ?? existsSync;
+  const npmConfig = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile, ...(ctx.home ? { home: ctx.home } : {}) });
+  const registry = normalizeRegistryUrl(options.registry ?? npmConfig.registry);
+  const auth = authFor(npmConfig, registry);
+  const ci = detectCi(ctx.env);
+
+  const concurrency = options.concurrency ?? 4;
+  const source =
+    ctx.packuments?.(registry, auth) ??
+    new RegistryClient({
+      registry,
+      auth,
+      concurrency,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    });
+
+  // Packuments for the selected public packages, and for the dependencies --filter leaves out.
+  const selected = createMatcher(options.filter ?? []);
+  const byName = new Map(workspace.packages.map((p) => [p.name, p]));
+  const wanted = new Set<string>();
+  for (const pkg of workspace.packages) {
+    if (pkg.private || !selected(pkg.name)) continue;
+    wanted.add(pkg.name);
+    for (const edge of pkg.dependencies) if (edge.type !== 'devDependencies' && byName.get(edge.to)?.private === false) wanted.add(edge.to);
+  }
+
+  const [fetched, detection] = await Promise.all([
+    fetchPublishedVersions([...wanted].sort(), source, concurrency),
+    detectPublisher({
+      root,
+      rootManifest: workspace.root.manifest,
+      requested: options.publisher ?? 'auto',
+      exec: ctx.exec,
+      exists,
+      readFile: ctx.readFile,
+    }),
+  ]);
+
+  const plan = planRelease(workspace.packages, fetched.published, { filter: options.filter ?? [], tag: options.tag ?? null });
+
+  const publisher = detection.publisher;
+  const authConfigured =
+    publisher?.name === 'yarn' ? yarnAuthConfigured(root, ctx.env, ctx.readFile) : auth.kind !== 'none';
+  const requestedVia = options.provenanceVia ?? 'auto';
+  const environmentProblems = [
+    ...detection.problems,
+    ...checkEnvironment({
+      mode: options.mode ?? 'check',
+      ci,
+      publisher,
+      npmVersion: detection.npmVersion,
+      requestedVia,
+      registry,
+      authConfigured,
+    }),
+    ...fetched.problems,
+  ];
+
+  const problemsByName = new Map<string, Problem[]>();
+  for (const planned of plan.packages) {
+    problemsByName.set(
+      planned.name,
+      checkPackage({ pkg: byName.get(planned.name)!, planned, ciRepository: ci.repository, access: options.access ?? null }),
+    );
+  }
+  plan.cycles.forEach((cycle, i) => {
+    for (const name of cycle) problemsByName.get(name)?.push(plan.problems[i]!);
+  });
+  applyDependencyRules(plan.packages, problemsByName, byName, fetched.published);
+
+  const packages: PackageReport[] = plan.packages.map((planned) => {
+    const problems = problemsByName.get(planned.name) ?? [];
+    return {
+      name: planned.name,
+      version: planned.version,
+      dir: planned.relativeDir,
+      status: statusOf(planned, problems),
+      problems,
+      publish: null,
+      verification: null,
+    };
+  });
+
+  return {
+    registry,
+    workspace,
+    ci,
+    publisher,
+    plan,
+    published: fetched.published,
+    environment: {
+      ci: ci.ci,
+      repository: ci.repository,
+      runner: ci.runner,
+      publisher: publisher ? { name: publisher.name, version: publisher.version } : null,
+      npmVersion: detection.npmVersion,
+      provenanceVia: publisher ? chooseProvenanceVia(publisher, requestedVia) : null,
+      problems: environmentProblems,
+    },
+    packages,
+  };
+}
