@@ -1,0 +1,347 @@
+import { checkWorkspace, type CheckResult } from '../check/index.js';
+import type { Context } from '../context.js';
+import { ProvenantError } from '../errors.js';
+import { hasError, problem } from '../problems.js';
+import { Journal, type RestoreOutcome } from '../provenance/journal.js';
+import { applyProvenanceSwitch, planProvenanceSwitch, type ProvenanceSwitch, type ProvenanceViaChoice } from '../provenance/switch.js';
+import type { PublisherRequest } from '../publish/detect-publisher.js';
+import { packTargets } from '../publish/pack.js';
+import { publishAll, type PlannedTarget, type PublishRecord } from '../publish/publish-all.js';
+import { publishInOrder } from '../publish/scheduler.js';
+import type { PublisherAdapter } from '../publish/types.js';
+import { RegistryClient } from '../registry/client.js';
+import { authFor, readNpmConfig } from '../registry/npm-config.js';
+import { buildReport } from '../report/build-report.js';
+import type { PackageReport, Report } from '../report/types.js';
+import type { TrustOptions } from '../trust/load-trust-options.js';
+import { verifyPackages } from '../verify/verify-packages.js';
+import type { IdentityPolicy } from '../verify/types.js';
+import { adapterFor } from './adapter.js';
+import { formatInvocation, type ReleaseEvent } from './events.js';
+
+export interface ReleaseOptions {
+  cwd: string;
+  registry?: string | undefined;
+  filter?: readonly string[];
+  tag?: string | undefined;
+  access?: 'public' | 'restricted' | undefined;
+  publisher?: PublisherRequest;
+  provenanceVia?: ProvenanceViaChoice;
+  concurrency: number;
+  retries: number;
+  dryRun?: boolean;
+  /** Publish the ready packages even when some are blocked by package-level problems. */
+  force?: boolean;
+  /** null: `--no-verify`. */
+  verify: {
+    policy: IdentityPolicy;
+    tarball: boolean;
+    trust: TrustOptions;
+    timeoutMs: number;
+  } | null;
+}
+
+export interface ReleaseDeps {
+  ctx: Context;
+  signal?: AbortSignal;
+  onEvent?: (event: ReleaseEvent) => void;
+}
+
+export interface ReleaseResult {
+  report: Report;
+  /** Files put back after publishing (empty when nothing was changed). */
+  restored: RestoreOutcome;
+  /** The exact commands (with `--dry-run`). */
+  commands: string[];
+}
+
+const NOTHING_RESTORED: RestoreOutcome = { restored: [], failed: [] };
+
+/**
+ * `provenant release`: check → switch provenance on (journaled) → pack →
+ * publish in dependency order → restore every file → verify what was
+ * published. Throws ProvenantError for whole-run problems, INTERRUPTED
+ * (after restoring) when the signal fires.
+ */
+export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Promise<ReleaseResult> {
+  const { ctx } = deps;
+  const emit = (event: ReleaseEvent) => deps.onEvent?.(event);
+  emit({ type: 'stage', stage: 'check', detail: 'Checking the workspace, the environment and the registry' });
+  const check = await checkWorkspace(
+    {
+      cwd: options.cwd,
+      mode: 'release',
+      registry: options.registry ?? null,
+      filter: options.filter ?? [],
+      tag: options.tag ?? null,
+      access: options.access ?? null,
+      publisher: options.publisher ?? 'auto',
+      provenanceVia: options.provenanceVia ?? 'auto',
+      concurrency: options.concurrency,
+    },
+    ctx,
+  );
+  const root = check.workspace.root.dir;
+  const finish = (packages: PackageReport[], restored = NOTHING_RESTORED, commands: string[] = []): ReleaseResult => ({
+    report: buildReport({ command: 'release', registry: check.registry, environment: check.environment, packages }),
+    restored,
+    commands,
+  });
+
+  const blocked = check.packages.some((p) => p.status === 'blocked');
+  if (hasError(check.environment.problems) || check.publisher === null || (blocked && !options.force)) {
+    return finish(check.packages);
+  }
+  const publisher = check.publisher;
+  const adapter = adapterFor(publisher, root);
+  const targets = plannedTargets(check);
+  emit({ type: 'planned', names: targets.map((t) => t.name) });
+  const sw = planProvenanceSwitch({
+    publisher,
+    via: options.provenanceVia ?? 'auto',
+    root,
+    packageDirs: targets.map((t) => t.dir),
+    readFile: ctx.readFile,
+  });
+  check.environment.provenanceVia = sw.via;
+  const command = {
+    root,
+    registry: check.registry,
+    access: options.access,
+    provenanceArgs: sw.args,
+    provenanceEnv: sw.env,
+  };
+
+  if (options.dryRun) {
+    const commands = await dryRunCommands(adapter, targets, command, sw, options, root);
+    emit({ type: 'dry-run', commands, fileChanges: sw.files.map((f) => ({ path: f.relPath, before: f.before, after: f.after })) });
+    return finish(check.packages, NOTHING_RESTORED, commands);
+  }
+
+  const client = registryClient(check, root, ctx, options.concurrency);
+  const env = { ...ctx.env };
+  let records: Map<string, PublishRecord>;
+  let restored: RestoreOutcome;
+  const journal = Journal.begin(root);
+  try {
+    emit({ type: 'stage', stage: 'provenance', detail: `Turning provenance on via ${sw.via}` });
+    applyProvenanceSwitch(sw, journal);
+    for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
+
+    emit({ type: 'stage', stage: 'pack', detail: 'Packing to record each tarball’s integrity' });
+    emit({ type: 'packing', names: targets.map((t) => t.name) });
+    const packed = await packTargets({
+      root,
+      adapter,
+      targets,
+      exec: ctx.exec,
+      env,
+      extraEnv: sw.env,
+      concurrency: options.concurrency,
+      signal: deps.signal,
+    });
+    const packFailures = new Map<string, PublishRecord>(
+      [...packed.errors].map(([name, why]) => [
+        name,
+        {
+          name,
+          state: 'failed',
+          problems: [problem('PUBLISH_FAILED', 'error', `Could not pack ${name}: ${why}`, 'Run the publisher’s pack command in that package to see why.')],
+          attempts: 0,
+          durationMs: 0,
+          integrity: null,
+        },
+      ]),
+    );
+    for (const record of blockDependents(targets, packFailures)) packFailures.set(record.name, record);
+    for (const record of packFailures.values()) emit({ type: 'published', record });
+
+    emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
+    const published = await publishAll({
+      adapter,
+      // A package that failed to pack fails, and so blocks its dependents.
+      targets: targets.filter((t) => !packFailures.has(t.name)),
+      command,
+      packed: packed.integrity,
+      concurrency: options.concurrency,
+      retries: options.retries,
+      exec: ctx.exec,
+      env,
+      getPackument: (name) => client.getPackument(name),
+      sleep: ctx.sleep,
+      now: ctx.now,
+      signal: deps.signal,
+      onEvent: (event) => {
+        if (event.type === 'publishing') {
+          emit({ type: 'publishing', names: event.names, command: formatInvocation(event.invocation, root), attempt: event.attempt });
+        } else if (event.type === 'retrying') emit(event);
+        else emit({ type: 'published', record: event.record });
+      },
+    });
+    records = new Map([...packFailures, ...published]);
+  } finally {
+    emit({ type: 'stage', stage: 'restore', detail: 'Restoring changed files' });
+    restored = journal.restore();
+    emit({ type: 'restored', paths: restored.restored });
+  }
+  if (restored.failed.length > 0) {
+    throw new ProvenantError(
+      'JOURNAL_INVALID',
+      `Could not restore ${restored.failed.map((f) => `${f.path} (${f.error})`).join(', ')}.`,
+      { hint: 'Run `provenant restore` to try again; the journal is kept.' },
+    );
+  }
+  if (deps.signal?.aborted) {
+    throw new ProvenantError('INTERRUPTED', 'Release interrupted; every changed file was restored.', {
+      hint: 'Run release again: packages already published are skipped.',
+    });
+  }
+
+  const verifications = new Map<string, PackageReport>();
+  const toVerify = [...records.values()].filter((r) => r.state === 'published');
+  if (options.verify && toVerify.length > 0) {
+    emit({ type: 'stage', stage: 'verify', detail: `Verifying ${toVerify.length} published version(s)` });
+    emit({ type: 'verifying', names: toVerify.map((r) => r.name) });
+    const byName = new Map(targets.map((t) => [t.name, t]));
+    const { policy } = options.verify;
+    const reports = await verifyPackages(
+      toVerify.map((r) => ({ name: r.name, version: byName.get(r.name)?.version ?? null, dir: byName.get(r.name)?.relDir ?? null })),
+      {
+        trust: options.verify.trust,
+        expectRepository: policy.expectRepository ?? check.ci.repository ?? undefined,
+        expectWorkflow: policy.expectWorkflow ?? check.ci.workflow?.path ?? undefined,
+        expectRef: policy.expectRef ?? check.ci.workflow?.ref ?? undefined,
+        expectIssuer: policy.expectIssuer ?? undefined,
+        tarball: options.verify.tarball,
+        concurrency: options.concurrency,
+        verifyTimeoutMs: options.verify.timeoutMs,
+      },
+      { client, sleep: ctx.sleep, now: ctx.now, onResult: (report) => emit({ type: 'verified', report }) },
+    );
+    for (const report of reports) verifications.set(report.name, report);
+  }
+  return finish(mergeReports(check, records, verifications), restored);
+}
+
+function plannedTargets(check: CheckResult): PlannedTarget[] {
+  const ready = new Set(check.packages.filter((p) => p.status === 'ready').map((p) => p.name));
+  return check.plan.packages
+    .filter((p) => p.action === 'publish' && ready.has(p.name))
+    .map((p) => ({
+      name: p.name,
+      version: p.version,
+      dir: p.dir,
+      relDir: p.relativeDir,
+      deps: p.dependsOn.filter((d) => ready.has(d)),
+      tag: p.distTag,
+    }));
+}
+
+function registryClient(check: CheckResult, root: string, ctx: Context, concurrency: number): RegistryClient {
+  const config = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile });
+  return new RegistryClient({
+    registry: check.registry,
+    auth: authFor(config, check.registry),
+    concurrency: Math.max(4, concurrency),
+    fetch: ctx.fetch,
+    sleep: ctx.sleep,
+    now: ctx.now,
+  });
+}
+
+/** Records DEPENDENCY_BLOCKED for every target that (transitively) needs one of `failed`. */
+function blockDependents(targets: readonly PlannedTarget[], failed: ReadonlyMap<string, PublishRecord>): PublishRecord[] {
+  const out: PublishRecord[] = [];
+  const down = new Set(failed.keys());
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const t of targets) {
+      if (down.has(t.name)) continue;
+      const blockers = t.deps.filter((d) => down.has(d));
+      if (blockers.length === 0) continue;
+      down.add(t.name);
+      grew = true;
+      out.push({
+        name: t.name,
+        state: 'blocked',
+        problems: [
+          problem(
+            'DEPENDENCY_BLOCKED',
+            'error',
+            `Not published: it depends on ${blockers.join(', ')}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
+            'Fix the failure of that dependency first, then run release again.',
+          ),
+        ],
+        attempts: 0,
+        durationMs: 0,
+        integrity: null,
+      });
+    }
+  }
+  return out;
+}
+
+async function dryRunCommands(
+  adapter: PublisherAdapter,
+  targets: readonly PlannedTarget[],
+  command: Omit<Parameters<PublisherAdapter['publishInvocation']>[1], 'tag'>,
+  sw: ProvenanceSwitch,
+  options: ReleaseOptions,
+  root: string,
+): Promise<string[]> {
+  const lines = adapter
+    .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env })
+    .map((inv) => formatInvocation(inv, root));
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  await publishInOrder(
+    targets.map((t) => ({ name: t.name, deps: t.deps })),
+    {
+      concurrency: options.concurrency,
+      batching: adapter.batching,
+      run: async (names) => {
+        const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
+        const tags = [...new Set(group.map((t) => t.tag))];
+        for (const tag of tags) {
+          const inv = adapter.publishInvocation(group.filter((t) => t.tag === tag), { ...command, tag });
+          lines.push(formatInvocation(inv, root));
+        }
+        return new Map(names.map((n) => [n, true]));
+      },
+    },
+  );
+  return lines;
+}
+
+function mergeReports(
+  check: CheckResult,
+  records: ReadonlyMap<string, PublishRecord>,
+  verifications: ReadonlyMap<string, PackageReport>,
+): PackageReport[] {
+  return check.packages.map((pkg) => {
+    const record = records.get(pkg.name);
+    if (!record) return pkg;
+    const publish = { attempts: record.attempts, durationMs: record.durationMs, integrity: record.integrity };
+    const problems = [...pkg.problems, ...record.problems];
+    switch (record.state) {
+      case 'published': {
+        const verified = verifications.get(pkg.name);
+        if (!verified) return { ...pkg, status: 'published', problems, publish };
+        return {
+          ...pkg,
+          status: verified.status,
+          problems: [...problems, ...verified.problems],
+          publish,
+          verification: verified.verification,
+        };
+      }
+      case 'already-published':
+        return { ...pkg, status: 'skipped', problems, publish };
+      case 'failed':
+        return { ...pkg, status: 'failed', problems, publish };
+      case 'blocked':
+      case 'cancelled':
+        return { ...pkg, status: 'blocked', problems, publish: null };
+    }
+  });
+}
