@@ -39,17 +39,31 @@ function monorepo(): string {
     'pnpm-lock.yaml': 'lockfileVersion: 9.0\n',
     '.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n',
     'packages/a/package.json': { name: 'a', version: '1.0.0', repository: repo('packages/a') },
-    'packages/b/package.json': { name: 'b', version: '2.0.0-beta.1', repository: repo('packages/b'), dependencies: { a: 'workspace:^' } },
-    'packages/c/package.json': { name: '@s/c', version: '1.0.0', repository: repo('packages/c'), dependencies: { b: 'workspace:*' } },
+    'packages/b/package.json': {
+      name: 'b',
+      version: '2.0.0-beta.1',
+      repository: repo('packages/b'),
+      dependencies: { a: 'workspace:^' },
+    },
+    'packages/c/package.json': {
+      name: '@s/c',
+      version: '1.0.0',
+      repository: repo('packages/c'),
+      dependencies: { b: 'workspace:*' },
+    },
     'packages/d/package.json': { name: 'd', version: '3.0.0', repository: repo('packages/d') },
     'packages/tool/package.json': { name: 'tool', private: true, devDependencies: { a: 'workspace:*' } },
   });
 }
 
-const exec: ExecFn = async (file) => {
+const exec: ExecFn = (file) => {
   const versions: Record<string, string> = { npm: '11.6.0', pnpm: '9.15.9' };
   const v = versions[file];
-  return v ? { exitCode: 0, stdout: v, stderr: '' } : { exitCode: 127, stdout: '', stderr: '', failedToStart: 'ENOENT' };
+  return Promise.resolve(
+    v
+      ? { exitCode: 0, stdout: v, stderr: '' }
+      : { exitCode: 127, stdout: '', stderr: '', failedToStart: 'ENOENT' },
+  );
 };
 
 const GITHUB = {
@@ -64,16 +78,23 @@ const GITHUB = {
 
 function fakeRegistry(packuments: Record<string, string[]>, calls: string[] = []): PackumentSource {
   return {
-    async getPackument(name) {
+    getPackument(name) {
       calls.push(name);
       const versions = packuments[name];
-      if (!versions) return null;
-      return { name, versions: Object.fromEntries(versions.map((v) => [v, { name, version: v }])) } satisfies Packument;
+      if (!versions) return Promise.resolve(null);
+      return Promise.resolve({
+        name,
+        versions: Object.fromEntries(versions.map((v) => [v, { name, version: v }])),
+      } satisfies Packument);
     },
   };
 }
 
-function ctx(root: string, over: Partial<CheckContext> = {}, source: PackumentSource = fakeRegistry({ d: ['3.0.0'], a: ['0.9.0'] })): CheckContext {
+function ctx(
+  root: string,
+  over: Partial<CheckContext> = {},
+  source: PackumentSource = fakeRegistry({ d: ['3.0.0'], a: ['0.9.0'] }),
+): CheckContext {
   return {
     env: GITHUB,
     exec,
@@ -94,7 +115,10 @@ describe('checkWorkspace', () => {
   it('reports environment and packages in publishing order, with the plan', async () => {
     const root = monorepo();
     const calls: string[] = [];
-    const result = await checkWorkspace({ cwd: join(root, 'packages/b') }, ctx(root, {}, fakeRegistry({ d: ['3.0.0'], a: ['0.9.0'] }, calls)));
+    const result = await checkWorkspace(
+      { cwd: join(root, 'packages/b') },
+      ctx(root, {}, fakeRegistry({ d: ['3.0.0'], a: ['0.9.0'] }, calls)),
+    );
     expect(result.environment).toEqual({
       ci: 'github-actions',
       repository: 'https://github.com/o/r',
@@ -121,13 +145,21 @@ describe('checkWorkspace', () => {
     const root = monorepo();
     let asked = 0;
     const down: PackumentSource = {
-      async getPackument() {
+      getPackument() {
         asked++;
-        throw new ProvenantError('REGISTRY_UNREACHABLE', 'Cannot reach https://registry.npmjs.org/a: ECONNREFUSED', { hint: 'Check the network.' });
+        return Promise.reject(
+          new ProvenantError(
+            'REGISTRY_UNREACHABLE',
+            'Cannot reach https://registry.npmjs.org/a: ECONNREFUSED',
+            { hint: 'Check the network.' },
+          ),
+        );
       },
     };
     const result = await checkWorkspace({ cwd: root, concurrency: 1 }, ctx(root, {}, down));
-    expect(result.environment.problems.map((p) => [p.code, p.severity])).toEqual([['REGISTRY_UNREACHABLE', 'error']]);
+    expect(result.environment.problems.map((p) => [p.code, p.severity])).toEqual([
+      ['REGISTRY_UNREACHABLE', 'error'],
+    ]);
     expect(asked).toBe(1); // stops asking once the registry proved unreachable
     expect(result.packages.map((p) => [p.name, p.status])).toEqual([
       ['a', 'ready'],
@@ -141,10 +173,18 @@ describe('checkWorkspace', () => {
   it('outside CI without a token: CI_NOT_DETECTED (warning) and AUTH_MISSING; release mode makes CI an error', async () => {
     const root = monorepo();
     const check = await checkWorkspace({ cwd: root }, ctx(root, { env: {} }));
-    expect(check.environment.problems.map((p) => `${p.code}:${p.severity}`)).toEqual(['CI_NOT_DETECTED:warning', 'AUTH_MISSING:error']);
+    expect(check.environment.problems.map((p) => `${p.code}:${p.severity}`)).toEqual([
+      'CI_NOT_DETECTED:warning',
+      'AUTH_MISSING:error',
+    ]);
     expect(check.environment.repository).toBeNull();
-    const release = await checkWorkspace({ cwd: root, mode: 'release' }, ctx(root, { env: { NPM_TOKEN: 't' } }));
-    expect(release.environment.problems.map((p) => `${p.code}:${p.severity}`)).toEqual(['CI_NOT_DETECTED:error']);
+    const release = await checkWorkspace(
+      { cwd: root, mode: 'release' },
+      ctx(root, { env: { NPM_TOKEN: 't' } }),
+    );
+    expect(release.environment.problems.map((p) => `${p.code}:${p.severity}`)).toEqual([
+      'CI_NOT_DETECTED:error',
+    ]);
   });
 
   it('--filter, --access, --tag and --registry reach the plan and the rules', async () => {
@@ -159,13 +199,23 @@ describe('checkWorkspace', () => {
       ['@s/c', 'blocked', ['DEPENDENCY_BLOCKED']],
     ]);
     expect(result.plan.packages[0]!.distTag).toBe('canary');
-    expect(result.environment.problems.map((p) => p.code)).toEqual(['REGISTRY_NO_PROVENANCE', 'AUTH_MISSING']);
+    expect(result.environment.problems.map((p) => p.code)).toEqual([
+      'REGISTRY_NO_PROVENANCE',
+      'AUTH_MISSING',
+    ]);
   });
 
   it('a GitHub job with a wrong-case repository blocks every package with REPOSITORY_MISMATCH', async () => {
     const root = monorepo();
-    const result = await checkWorkspace({ cwd: root }, ctx(root, { env: { ...GITHUB, GITHUB_REPOSITORY: 'O/r' } }));
-    expect(result.packages.filter((p) => p.status === 'blocked').map((p) => p.name)).toEqual(['a', 'b', '@s/c']);
+    const result = await checkWorkspace(
+      { cwd: root },
+      ctx(root, { env: { ...GITHUB, GITHUB_REPOSITORY: 'O/r' } }),
+    );
+    expect(result.packages.filter((p) => p.status === 'blocked').map((p) => p.name)).toEqual([
+      'a',
+      'b',
+      '@s/c',
+    ]);
     expect(result.packages[0]!.problems[0]!.hint).toContain('"url":"https://github.com/O/r"');
   });
 
@@ -188,18 +238,26 @@ describe('checkWorkspace', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    writeFileSync(join(root, '.npmrc'), `registry=http://127.0.0.1:${port}/\n//127.0.0.1:${port}/:_authToken=local-token\n`);
+    writeFileSync(
+      join(root, '.npmrc'),
+      `registry=http://127.0.0.1:${port}/\n//127.0.0.1:${port}/:_authToken=local-token\n`,
+    );
     const { packuments: _unused, ...real } = ctx(root);
     const result = await checkWorkspace({ cwd: root }, { ...real, fetch: globalThis.fetch });
     expect(result.registry).toBe(`http://127.0.0.1:${port}/`);
     expect(seen).toContain('/@s%2fc Bearer local-token');
     expect(result.packages.find((p) => p.name === 'd')!.status).toBe('skipped');
-    expect(result.environment.problems.map((p) => p.code)).toEqual(['REGISTRY_NO_PROVENANCE', 'REGISTRY_BAD_RESPONSE']);
+    expect(result.environment.problems.map((p) => p.code)).toEqual([
+      'REGISTRY_NO_PROVENANCE',
+      'REGISTRY_BAD_RESPONSE',
+    ]);
   });
 
   it('NO_WORKSPACE and INVALID_MANIFEST are thrown (exit 2), not reported', async () => {
     const root = fixture({});
-    await expect(checkWorkspace({ cwd: join(root, 'nope') }, ctx(root))).rejects.toMatchObject({ code: 'NO_WORKSPACE' });
+    await expect(checkWorkspace({ cwd: join(root, 'nope') }, ctx(root))).rejects.toMatchObject({
+      code: 'NO_WORKSPACE',
+    });
     const bad = fixture({ 'package.json': '{ "name": ' });
     await expect(checkWorkspace({ cwd: bad }, ctx(bad))).rejects.toMatchObject({ code: 'INVALID_MANIFEST' });
   });
@@ -208,9 +266,9 @@ describe('checkWorkspace', () => {
 describe('fetchPublishedVersions', () => {
   it('maps 404 to [] and keeps going after a bad answer', async () => {
     const source: PackumentSource = {
-      async getPackument(name) {
-        if (name === 'bad') throw new ProvenantError('REGISTRY_BAD_RESPONSE', 'not JSON');
-        return name === 'x' ? { versions: { '1.0.0': {} } } : null;
+      getPackument(name) {
+        if (name === 'bad') return Promise.reject(new ProvenantError('REGISTRY_BAD_RESPONSE', 'not JSON'));
+        return Promise.resolve(name === 'x' ? { versions: { '1.0.0': {} } } : null);
       },
     };
     const out = await fetchPublishedVersions(['bad', 'x', 'y'], source, 2);

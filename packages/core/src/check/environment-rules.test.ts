@@ -18,7 +18,9 @@ const GITLAB = {
   SIGSTORE_ID_TOKEN: 'jwt',
 };
 
-function facts(over: Partial<EnvironmentFacts> & { env?: Record<string, string | undefined> } = {}): EnvironmentFacts {
+function facts(
+  over: Partial<EnvironmentFacts> & { env?: Record<string, string | undefined> } = {},
+): EnvironmentFacts {
   const { env = GITHUB, ...rest } = over;
   return {
     mode: 'check',
@@ -47,9 +49,15 @@ describe('environment rules', () => {
 
   it('CI_UNSUPPORTED for other CI, GitHub Enterprise Server and self-managed GitLab', () => {
     expect(codes(facts({ env: { CI: 'true', CIRCLECI: 'true' } }))).toEqual(['CI_UNSUPPORTED:error']);
-    expect(checkEnvironment(facts({ env: { CI: 'true', CIRCLECI: 'true' } }))[0]!.message).toContain('CircleCI');
-    expect(codes(facts({ env: { ...GITHUB, GITHUB_SERVER_URL: 'https://ghe.corp' } }))).toEqual(['CI_UNSUPPORTED:error']);
-    expect(codes(facts({ env: { ...GITLAB, CI_SERVER_HOST: 'git.corp' } }))).toEqual(['CI_UNSUPPORTED:error']);
+    expect(checkEnvironment(facts({ env: { CI: 'true', CIRCLECI: 'true' } }))[0]!.message).toContain(
+      'CircleCI',
+    );
+    expect(codes(facts({ env: { ...GITHUB, GITHUB_SERVER_URL: 'https://ghe.corp' } }))).toEqual([
+      'CI_UNSUPPORTED:error',
+    ]);
+    expect(codes(facts({ env: { ...GITLAB, CI_SERVER_HOST: 'git.corp' } }))).toEqual([
+      'CI_UNSUPPORTED:error',
+    ]);
   });
 
   it('ID_TOKEN_PERMISSION_MISSING with the exact permissions YAML', () => {
@@ -60,8 +68,12 @@ describe('environment rules', () => {
   });
 
   it('RUNNER_NOT_GITHUB_HOSTED for a self-hosted runner', () => {
-    expect(codes(facts({ env: { ...GITHUB, RUNNER_ENVIRONMENT: 'self-hosted' } }))).toEqual(['RUNNER_NOT_GITHUB_HOSTED:error']);
-    expect(codes(facts({ env: { ...GITLAB, CI_RUNNER_DESCRIPTION: 'my-own-box' } }))).toEqual(['RUNNER_NOT_GITHUB_HOSTED:warning']);
+    expect(codes(facts({ env: { ...GITHUB, RUNNER_ENVIRONMENT: 'self-hosted' } }))).toEqual([
+      'RUNNER_NOT_GITHUB_HOSTED:error',
+    ]);
+    expect(codes(facts({ env: { ...GITLAB, CI_RUNNER_DESCRIPTION: 'my-own-box' } }))).toEqual([
+      'RUNNER_NOT_GITHUB_HOSTED:warning',
+    ]);
   });
 
   it('GITLAB_SIGSTORE_TOKEN_MISSING with the id_tokens YAML', () => {
@@ -72,19 +84,36 @@ describe('environment rules', () => {
   });
 
   it('NPM_TOO_OLD for npm < 9.5 (npm, pnpm 9/10, changesets), not for yarn or pnpm 11', () => {
-    expect(codes(facts({ publisher: { name: 'npm', version: '9.4.0' }, npmVersion: '9.4.0' }))).toEqual(['NPM_TOO_OLD:error']);
-    expect(codes(facts({ publisher: { name: 'pnpm', version: '9.15.9' }, npmVersion: '8.19.4' }))).toEqual(['NPM_TOO_OLD:error']);
+    expect(codes(facts({ publisher: { name: 'npm', version: '9.4.0' }, npmVersion: '9.4.0' }))).toEqual([
+      'NPM_TOO_OLD:error',
+    ]);
+    expect(codes(facts({ publisher: { name: 'pnpm', version: '9.15.9' }, npmVersion: '8.19.4' }))).toEqual([
+      'NPM_TOO_OLD:error',
+    ]);
     expect(
-      codes(facts({ publisher: { name: 'changesets', version: '2.31.1', delegate: { name: 'npm', version: '9.0.0' } }, npmVersion: '9.0.0' })),
+      codes(
+        facts({
+          publisher: { name: 'changesets', version: '2.31.1', delegate: { name: 'npm', version: '9.0.0' } },
+          npmVersion: '9.0.0',
+        }),
+      ),
     ).toEqual(['NPM_TOO_OLD:error']);
-    expect(codes(facts({ publisher: { name: 'pnpm', version: '11.0.0' }, npmVersion: '8.19.4' }))).toEqual([]);
+    expect(codes(facts({ publisher: { name: 'pnpm', version: '11.0.0' }, npmVersion: '8.19.4' }))).toEqual(
+      [],
+    );
     expect(codes(facts({ publisher: { name: 'yarn', version: '4.9.2' }, npmVersion: '8.19.4' }))).toEqual([]);
   });
 
   it('PUBLISHER_NO_PROVENANCE for yarn classic and berry < 4.9, and for an unhonoured --provenance-via', () => {
-    expect(codes(facts({ publisher: { name: 'yarn', version: '1.22.22' } }))).toEqual(['PUBLISHER_NO_PROVENANCE:error']);
-    expect(codes(facts({ publisher: { name: 'yarn', version: '4.8.0' } }))).toEqual(['PUBLISHER_NO_PROVENANCE:error']);
-    const [p] = checkEnvironment(facts({ publisher: { name: 'pnpm', version: '9.15.9' }, requestedVia: 'flag' }));
+    expect(codes(facts({ publisher: { name: 'yarn', version: '1.22.22' } }))).toEqual([
+      'PUBLISHER_NO_PROVENANCE:error',
+    ]);
+    expect(codes(facts({ publisher: { name: 'yarn', version: '4.8.0' } }))).toEqual([
+      'PUBLISHER_NO_PROVENANCE:error',
+    ]);
+    const [p] = checkEnvironment(
+      facts({ publisher: { name: 'pnpm', version: '9.15.9' }, requestedVia: 'flag' }),
+    );
     expect(p).toMatchObject({ code: 'PUBLISHER_NO_PROVENANCE', severity: 'error' });
     expect(p!.hint).toContain('env');
   });
@@ -96,22 +125,29 @@ describe('environment rules', () => {
   it('AUTH_MISSING unless a token is configured or trusted publishing applies', () => {
     // GitHub + OIDC + npm 11.6 + npmjs: trusted publishing applies
     expect(codes(facts({ authConfigured: false }))).toEqual([]);
-    expect(codes(facts({ authConfigured: false, npmVersion: '11.5.0', publisher: { name: 'npm', version: '11.5.0' } }))).toEqual(['AUTH_MISSING:error']);
-    expect(codes(facts({ authConfigured: false, env: { ...GITHUB, ACTIONS_ID_TOKEN_REQUEST_URL: undefined } }))).toEqual([
-      'ID_TOKEN_PERMISSION_MISSING:error',
-      'AUTH_MISSING:error',
-    ]);
+    expect(
+      codes(
+        facts({ authConfigured: false, npmVersion: '11.5.0', publisher: { name: 'npm', version: '11.5.0' } }),
+      ),
+    ).toEqual(['AUTH_MISSING:error']);
+    expect(
+      codes(facts({ authConfigured: false, env: { ...GITHUB, ACTIONS_ID_TOKEN_REQUEST_URL: undefined } })),
+    ).toEqual(['ID_TOKEN_PERMISSION_MISSING:error', 'AUTH_MISSING:error']);
     expect(codes(facts({ authConfigured: false, registry: 'http://127.0.0.1:4873/' }))).toEqual([
       'REGISTRY_NO_PROVENANCE:warning',
       'AUTH_MISSING:error',
     ]);
     expect(codes(facts({ authConfigured: false, env: GITLAB }))).toEqual(['AUTH_MISSING:error']);
     expect(codes(facts({ authConfigured: false, env: { ...GITLAB, NPM_ID_TOKEN: 'jwt' } }))).toEqual([]);
-    const yarn = checkEnvironment(facts({ authConfigured: false, publisher: { name: 'yarn', version: '4.9.2' } }));
+    const yarn = checkEnvironment(
+      facts({ authConfigured: false, publisher: { name: 'yarn', version: '4.9.2' } }),
+    );
     expect(yarn.map((p) => p.code)).toEqual(['AUTH_MISSING']);
     expect(yarn[0]!.hint).toContain('npmAuthToken');
     const npm = checkEnvironment(facts({ authConfigured: false, env: {} }));
-    expect(npm.find((p) => p.code === 'AUTH_MISSING')!.hint).toContain('//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}');
+    expect(npm.find((p) => p.code === 'AUTH_MISSING')!.hint).toContain(
+      '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}',
+    );
   });
 
   it('trustedPublishingApplies', () => {

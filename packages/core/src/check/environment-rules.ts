@@ -40,9 +40,12 @@ export function isNpmjsRegistry(registry: string): boolean {
 }
 
 /** Whether npm trusted publishing can replace a stored token in this job. */
-export function trustedPublishingApplies(facts: Pick<EnvironmentFacts, 'ci' | 'publisher' | 'npmVersion' | 'registry'>): boolean {
+export function trustedPublishingApplies(
+  facts: Pick<EnvironmentFacts, 'ci' | 'publisher' | 'npmVersion' | 'registry'>,
+): boolean {
   const { ci, publisher } = facts;
-  const oidcJob = (ci.ci === 'github-actions' && ci.oidc) || (ci.ci === 'gitlab-ci' && ci.gitlab?.npmIdToken === true);
+  const oidcJob =
+    (ci.ci === 'github-actions' && ci.oidc) || (ci.ci === 'gitlab-ci' && ci.gitlab?.npmIdToken === true);
   return (
     oidcJob &&
     isNpmjsRegistry(facts.registry) &&
@@ -60,7 +63,7 @@ function ciRules(facts: EnvironmentFacts): Problem[] {
         problem(
           'CI_NOT_DETECTED',
           facts.mode === 'release' ? 'error' : 'warning',
-          'No CI detected: npm generates provenance only inside GitHub Actions or GitLab CI, from the job\'s OIDC identity.',
+          "No CI detected: npm generates provenance only inside GitHub Actions or GitLab CI, from the job's OIDC identity.",
           `Run \`npx provenant release\` in a GitHub Actions job with\n${GITHUB_PERMISSIONS_YAML}\nor in a GitLab CI job with\n${GITLAB_ID_TOKENS_YAML}`,
         ),
       ];
@@ -150,7 +153,8 @@ function publisherRules(facts: EnvironmentFacts): Problem[] {
   if (publisher === null) return [];
   const out: Problem[] = [];
   const label = `${publisher.name} ${publisher.version}`;
-  const npmTooOld = publishesThroughNpm(publisher) && facts.npmVersion !== null && !npmSupportsProvenance(facts.npmVersion);
+  const npmTooOld =
+    publishesThroughNpm(publisher) && facts.npmVersion !== null && !npmSupportsProvenance(facts.npmVersion);
   if (npmTooOld) {
     out.push(
       problem(
@@ -175,7 +179,12 @@ function publisherRules(facts: EnvironmentFacts): Problem[] {
           : 'Choose another --publisher.',
       ),
     );
-  } else if (honoured.length > 0 && facts.requestedVia && facts.requestedVia !== 'auto' && !honoured.includes(facts.requestedVia)) {
+  } else if (
+    honoured.length > 0 &&
+    facts.requestedVia &&
+    facts.requestedVia !== 'auto' &&
+    !honoured.includes(facts.requestedVia)
+  ) {
     out.push(
       problem(
         'PUBLISHER_NO_PROVENANCE',

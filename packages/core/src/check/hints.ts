@@ -17,12 +17,18 @@ export function repositoryJson(url: string, directory: string): string {
 
 /** The package's publishConfig with `access: public` merged in. */
 export function publishConfigJson(existing: unknown, changes: Record<string, unknown>): string {
-  const base = existing && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, unknown>) : {};
+  const base =
+    existing && typeof existing === 'object' && !Array.isArray(existing)
+      ? (existing as Record<string, unknown>)
+      : {};
   return `"publishConfig": ${JSON.stringify({ ...base, ...changes })}`;
 }
 
 export function withoutKey(existing: unknown, key: string): string {
-  const base = existing && typeof existing === 'object' && !Array.isArray(existing) ? { ...(existing as Record<string, unknown>) } : {};
+  const base =
+    existing && typeof existing === 'object' && !Array.isArray(existing)
+      ? { ...(existing as Record<string, unknown>) }
+      : {};
   delete base[key];
   return `"publishConfig": ${JSON.stringify(base)}`;
 }

@@ -9,7 +9,11 @@ import type { Workspace } from '../discover/types.js';
 import { isProvenantError, messageOf } from '../errors.js';
 import { planRelease, type ReleasePlan } from '../plan/index.js';
 import { problem, type Problem } from '../problems.js';
-import { detectPublisher, type DetectedPublisher, type PublisherRequest } from '../publish/detect-publisher.js';
+import {
+  detectPublisher,
+  type DetectedPublisher,
+  type PublisherRequest,
+} from '../publish/detect-publisher.js';
 import { chooseProvenanceVia } from '../publish/switches.js';
 import { RegistryClient, normalizeRegistryUrl } from '../registry/client.js';
 import { authFor, readNpmConfig, type RegistryAuth } from '../registry/npm-config.js';
@@ -72,7 +76,11 @@ export interface CheckResult {
 }
 
 /** `.yarnrc.yml` or the environment carries a token yarn would use. */
-export function yarnAuthConfigured(root: string, env: CheckContext['env'], readFile: CheckContext['readFile']): boolean {
+export function yarnAuthConfigured(
+  root: string,
+  env: CheckContext['env'],
+  readFile: CheckContext['readFile'],
+): boolean {
   if (env.YARN_NPM_AUTH_TOKEN || env.YARN_NPM_AUTH_IDENT) return true;
   const text = readFile(join(root, '.yarnrc.yml'));
   return text !== null && /^\s*npmAuth(Token|Ident)\s*:\s*\S/m.test(text);
@@ -118,7 +126,8 @@ export async function fetchPublishedVersions(
                 'REGISTRY_UNREACHABLE',
                 'error',
                 messageOf(error),
-                (isProvenantError(error) ? error.hint : null) ?? 'Check the --registry URL, your network and proxy settings, then run again.',
+                (isProvenantError(error) ? error.hint : null) ??
+                  'Check the --registry URL, your network and proxy settings, then run again.',
               ),
             );
           }
@@ -149,7 +158,12 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
   const workspace = await discoverWorkspace(options.cwd);
   const root = workspace.root.dir;
   const exists = ctx.exists ?? existsSync;
-  const npmConfig = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile, ...(ctx.home ? { home: ctx.home } : {}) });
+  const npmConfig = readNpmConfig({
+    env: ctx.env,
+    projectDir: root,
+    readFile: ctx.readFile,
+    ...(ctx.home ? { home: ctx.home } : {}),
+  });
   const registry = normalizeRegistryUrl(options.registry ?? npmConfig.registry);
   const auth = authFor(npmConfig, registry);
   const ci = detectCi(ctx.env);
@@ -172,7 +186,8 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
   for (const pkg of workspace.packages) {
     if (pkg.private || !selected(pkg.name)) continue;
     wanted.add(pkg.name);
-    for (const edge of pkg.dependencies) if (edge.type !== 'devDependencies' && byName.get(edge.to)?.private === false) wanted.add(edge.to);
+    for (const edge of pkg.dependencies)
+      if (edge.type !== 'devDependencies' && byName.get(edge.to)?.private === false) wanted.add(edge.to);
   }
 
   const [fetched, detection] = await Promise.all([
@@ -187,7 +202,10 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
     }),
   ]);
 
-  const plan = planRelease(workspace.packages, fetched.published, { filter: options.filter ?? [], tag: options.tag ?? null });
+  const plan = planRelease(workspace.packages, fetched.published, {
+    filter: options.filter ?? [],
+    tag: options.tag ?? null,
+  });
 
   const publisher = detection.publisher;
   const authConfigured =
@@ -211,7 +229,12 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
   for (const planned of plan.packages) {
     problemsByName.set(
       planned.name,
-      checkPackage({ pkg: byName.get(planned.name)!, planned, ciRepository: ci.repository, access: options.access ?? null }),
+      checkPackage({
+        pkg: byName.get(planned.name)!,
+        planned,
+        ciRepository: ci.repository,
+        access: options.access ?? null,
+      }),
     );
   }
   plan.cycles.forEach((cycle, i) => {

@@ -6,7 +6,11 @@ import { applyDependencyRules, checkPackage, normalizeDirectory, statusOf } from
 
 const REPO = 'https://github.com/o/r';
 
-function pkg(name: string, manifest: PackageManifest = {}, extra: Partial<WorkspacePackage> = {}): WorkspacePackage {
+function pkg(
+  name: string,
+  manifest: PackageManifest = {},
+  extra: Partial<WorkspacePackage> = {},
+): WorkspacePackage {
   const dir = `packages/${name.replace(/^@[^/]+\//, '')}`;
   return {
     name,
@@ -15,7 +19,12 @@ function pkg(name: string, manifest: PackageManifest = {}, extra: Partial<Worksp
     dir: `/repo/${dir}`,
     relativeDir: dir,
     manifestPath: `/repo/${dir}/package.json`,
-    manifest: { name, version: '1.0.0', repository: { type: 'git', url: `git+${REPO}.git`, directory: dir }, ...manifest },
+    manifest: {
+      name,
+      version: '1.0.0',
+      repository: { type: 'git', url: `git+${REPO}.git`, directory: dir },
+      ...manifest,
+    },
     dependencies: [],
     manifestIssues: [],
     ...extra,
@@ -37,7 +46,12 @@ function planned(p: WorkspacePackage, over: Partial<PlannedPackage> = {}): Plann
   };
 }
 
-function check(p: WorkspacePackage, over: Partial<PlannedPackage> = {}, ciRepository: string | null = REPO, access: 'public' | 'restricted' | null = null): Problem[] {
+function check(
+  p: WorkspacePackage,
+  over: Partial<PlannedPackage> = {},
+  ciRepository: string | null = REPO,
+  access: 'public' | 'restricted' | null = null,
+): Problem[] {
   return checkPackage({ pkg: p, planned: planned(p, over), ciRepository, access });
 }
 const codes = (problems: Problem[]) => problems.map((p) => `${p.code}:${p.severity}`);
@@ -51,7 +65,9 @@ describe('package rules', () => {
   it('PRIVATE and ALREADY_PUBLISHED are infos and stop the other rules', () => {
     const bad = pkg('x', { repository: undefined });
     expect(codes(check(bad, { action: 'skip', skip: 'private' }))).toEqual(['PRIVATE:info']);
-    expect(codes(check(bad, { action: 'skip', skip: 'already-published' }))).toEqual(['ALREADY_PUBLISHED:info']);
+    expect(codes(check(bad, { action: 'skip', skip: 'already-published' }))).toEqual([
+      'ALREADY_PUBLISHED:info',
+    ]);
   });
 
   it('INVALID_MANIFEST for readable but unpublishable manifests', () => {
@@ -63,21 +79,31 @@ describe('package rules', () => {
   it('REPOSITORY_MISSING with the exact repository JSON (CI repository, directory)', () => {
     const [p] = check(pkg('@s/x', { repository: undefined }));
     expect(p).toMatchObject({ code: 'REPOSITORY_MISSING', severity: 'error' });
-    expect(p!.hint).toBe('Add to packages/x/package.json:\n"repository": {"type":"git","url":"https://github.com/o/r","directory":"packages/x"}');
+    expect(p!.hint).toBe(
+      'Add to packages/x/package.json:\n"repository": {"type":"git","url":"https://github.com/o/r","directory":"packages/x"}',
+    );
     // outside CI: a placeholder
-    expect(check(pkg('x', { repository: 'not a url at all' }), {}, null)[0]!.hint).toContain('"url":"https://github.com/OWNER/REPO"');
+    expect(check(pkg('x', { repository: 'not a url at all' }), {}, null)[0]!.hint).toContain(
+      '"url":"https://github.com/OWNER/REPO"',
+    );
   });
 
   it('REPOSITORY_MISMATCH compares case-sensitively with the CI repository', () => {
-    const p = check(pkg('a', { repository: { type: 'git', url: 'https://github.com/O/R', directory: 'packages/a' } }));
+    const p = check(
+      pkg('a', { repository: { type: 'git', url: 'https://github.com/O/R', directory: 'packages/a' } }),
+    );
     expect(codes(p)).toEqual(['REPOSITORY_MISMATCH:error']);
     expect(p[0]!.message).toContain('letter case');
     expect(p[0]!.hint).toContain('"url":"https://github.com/o/r"');
-    expect(codes(check(pkg('a', { repository: { url: 'https://github.com/other/r', directory: 'packages/a' } })))).toEqual(['REPOSITORY_MISMATCH:error']);
+    expect(
+      codes(check(pkg('a', { repository: { url: 'https://github.com/other/r', directory: 'packages/a' } }))),
+    ).toEqual(['REPOSITORY_MISMATCH:error']);
     // shorthand forms normalise to the same URL
     expect(check(pkg('a', { repository: { url: 'github:o/r', directory: 'packages/a' } }))).toEqual([]);
     // no CI: nothing to compare with
-    expect(check(pkg('a', { repository: { url: 'https://github.com/O/R', directory: 'packages/a' } }), {}, null)).toEqual([]);
+    expect(
+      check(pkg('a', { repository: { url: 'https://github.com/O/R', directory: 'packages/a' } }), {}, null),
+    ).toEqual([]);
   });
 
   it('REPOSITORY_DIRECTORY_MISMATCH (warning) for a wrong or missing directory', () => {
@@ -99,8 +125,12 @@ describe('package rules', () => {
     expect(codes(check(scoped, { firstPublish: null }))).toEqual(['ACCESS_NOT_PUBLIC:error']);
     expect(check(scoped, { firstPublish: false })).toEqual([]);
     expect(check(scoped, { firstPublish: true }, REPO, 'public')).toEqual([]);
-    expect(codes(check(scoped, { firstPublish: false }, REPO, 'restricted'))).toEqual(['ACCESS_NOT_PUBLIC:error']);
-    expect(codes(check(pkg('@s/a', { publishConfig: { access: 'restricted' } })))).toEqual(['ACCESS_NOT_PUBLIC:error']);
+    expect(codes(check(scoped, { firstPublish: false }, REPO, 'restricted'))).toEqual([
+      'ACCESS_NOT_PUBLIC:error',
+    ]);
+    expect(codes(check(pkg('@s/a', { publishConfig: { access: 'restricted' } })))).toEqual([
+      'ACCESS_NOT_PUBLIC:error',
+    ]);
     expect(check(pkg('unscoped'), { firstPublish: true })).toEqual([]);
   });
 
@@ -111,20 +141,31 @@ describe('package rules', () => {
   });
 
   it('CUSTOM_REGISTRY (warning) for a publishConfig.registry other than npmjs', () => {
-    expect(codes(check(pkg('a', { publishConfig: { registry: 'https://npm.pkg.github.com' } })))).toEqual(['CUSTOM_REGISTRY:warning']);
+    expect(codes(check(pkg('a', { publishConfig: { registry: 'https://npm.pkg.github.com' } })))).toEqual([
+      'CUSTOM_REGISTRY:warning',
+    ]);
     expect(check(pkg('a', { publishConfig: { registry: 'https://registry.npmjs.org/' } }))).toEqual([]);
   });
 
   it('statusOf: skipped, blocked on errors only, else ready', () => {
     const p = pkg('a');
     expect(statusOf(planned(p, { action: 'skip', skip: 'private' }), [])).toBe('skipped');
-    expect(statusOf(planned(p), [{ code: 'CUSTOM_REGISTRY', severity: 'warning', message: '', hint: null }])).toBe('ready');
-    expect(statusOf(planned(p), [{ code: 'REPOSITORY_MISSING', severity: 'error', message: '', hint: null }])).toBe('blocked');
+    expect(
+      statusOf(planned(p), [{ code: 'CUSTOM_REGISTRY', severity: 'warning', message: '', hint: null }]),
+    ).toBe('ready');
+    expect(
+      statusOf(planned(p), [{ code: 'REPOSITORY_MISSING', severity: 'error', message: '', hint: null }]),
+    ).toBe('blocked');
   });
 });
 
 describe('DEPENDENCY_BLOCKED', () => {
-  const edge = (from: string, to: string): DependencyEdge => ({ from, to, type: 'dependencies', range: 'workspace:*' });
+  const edge = (from: string, to: string): DependencyEdge => ({
+    from,
+    to,
+    type: 'dependencies',
+    range: 'workspace:*',
+  });
 
   it('propagates a blocked dependency transitively, in publishing order', () => {
     const packages = [
@@ -135,7 +176,12 @@ describe('DEPENDENCY_BLOCKED', () => {
     ];
     const plan = planRelease(packages, new Map());
     const byName = new Map(packages.map((p) => [p.name, p]));
-    const problems = new Map(plan.packages.map((pl) => [pl.name, checkPackage({ pkg: byName.get(pl.name)!, planned: pl, ciRepository: REPO })]));
+    const problems = new Map(
+      plan.packages.map((pl) => [
+        pl.name,
+        checkPackage({ pkg: byName.get(pl.name)!, planned: pl, ciRepository: REPO }),
+      ]),
+    );
     applyDependencyRules(plan.packages, problems, byName, new Map());
     expect(Object.fromEntries([...problems].map(([n, p]) => [n, codes(p)]))).toEqual({
       core: ['REPOSITORY_MISSING:error'],

@@ -22,7 +22,11 @@ function publishConfigOf(pkg: WorkspacePackage): Record<string, unknown> {
 
 /** `./packages/a/` → `packages/a`. */
 export function normalizeDirectory(value: string): string {
-  const cleaned = value.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+  const cleaned = value
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\/{2,}/g, '/');
   return cleaned === '' ? '.' : cleaned;
 }
 
@@ -77,7 +81,8 @@ function accessRules(facts: PackageFacts): Problem[] {
   const { pkg, planned } = facts;
   if (!pkg.name.startsWith('@')) return [];
   const publishConfig = publishConfigOf(pkg);
-  const configured = publishConfig.access === 'public' || publishConfig.access === 'restricted' ? publishConfig.access : null;
+  const configured =
+    publishConfig.access === 'public' || publishConfig.access === 'restricted' ? publishConfig.access : null;
   const access = facts.access ?? configured;
   const hint = `Add to ${pkg.relativeDir === '.' ? '' : `${pkg.relativeDir}/`}package.json:\n${publishConfigJson(pkg.manifest.publishConfig, { access: 'public' })}\n(or pass --access public)`;
   if (access === 'restricted') {
@@ -120,7 +125,11 @@ function publishConfigRules(facts: PackageFacts): Problem[] {
       ),
     );
   }
-  if (typeof publishConfig.registry === 'string' && publishConfig.registry !== '' && !isNpmjsRegistry(publishConfig.registry)) {
+  if (
+    typeof publishConfig.registry === 'string' &&
+    publishConfig.registry !== '' &&
+    !isNpmjsRegistry(publishConfig.registry)
+  ) {
     out.push(
       problem(
         'CUSTOM_REGISTRY',
@@ -140,7 +149,14 @@ export function checkPackage(facts: PackageFacts): Problem[] {
     return [problem('PRIVATE', 'info', `${pkg.name} is private and is not published.`, null)];
   }
   if (planned.skip === 'already-published') {
-    return [problem('ALREADY_PUBLISHED', 'info', `${pkg.name}@${pkg.version} is already on the registry.`, 'Bump the version (e.g. `npx changeset version`) to publish again.')];
+    return [
+      problem(
+        'ALREADY_PUBLISHED',
+        'info',
+        `${pkg.name}@${pkg.version} is already on the registry.`,
+        'Bump the version (e.g. `npx changeset version`) to publish again.',
+      ),
+    ];
   }
   const out: Problem[] = [];
   if (pkg.manifestIssues.length > 0) {

@@ -36,7 +36,9 @@ describe('detectCi', () => {
   });
 
   it('GitHub Enterprise Server keeps its host', () => {
-    expect(detectCi({ ...github, GITHUB_SERVER_URL: 'https://GHE.corp.example/' }).repository).toBe('https://ghe.corp.example/Owner/Repo');
+    expect(detectCi({ ...github, GITHUB_SERVER_URL: 'https://GHE.corp.example/' }).repository).toBe(
+      'https://ghe.corp.example/Owner/Repo',
+    );
   });
 
   it('GitLab CI: project URL, Sigstore token, config path, ref, runner', () => {
@@ -70,15 +72,25 @@ describe('detectCi', () => {
   });
 
   it('other CI by ci-info vendor table or generic variables; none otherwise', () => {
-    expect(detectCi({ CI: 'true', CIRCLECI: 'true' })).toMatchObject({ ci: 'other', provider: 'CircleCI', repository: null });
-    expect(detectCi({ JENKINS_URL: 'http://j', BUILD_ID: '1' })).toMatchObject({ ci: 'other', provider: 'Jenkins' });
+    expect(detectCi({ CI: 'true', CIRCLECI: 'true' })).toMatchObject({
+      ci: 'other',
+      provider: 'CircleCI',
+      repository: null,
+    });
+    expect(detectCi({ JENKINS_URL: 'http://j', BUILD_ID: '1' })).toMatchObject({
+      ci: 'other',
+      provider: 'Jenkins',
+    });
     expect(detectCi({ CI: '1' })).toMatchObject({ ci: 'other', provider: null });
     expect(detectCi({})).toMatchObject({ ci: 'none', provider: null, oidc: false });
     expect(detectCi({ CI: 'false', CIRCLECI: 'true' }).ci).toBe('none');
   });
 
   it('parseGithubWorkflowRef', () => {
-    expect(parseGithubWorkflowRef('o/r/.github/workflows/a.yaml@refs/tags/v1')).toEqual({ path: '.github/workflows/a.yaml', ref: 'refs/tags/v1' });
+    expect(parseGithubWorkflowRef('o/r/.github/workflows/a.yaml@refs/tags/v1')).toEqual({
+      path: '.github/workflows/a.yaml',
+      ref: 'refs/tags/v1',
+    });
     expect(parseGithubWorkflowRef(undefined)).toBeNull();
   });
 });

@@ -77,7 +77,9 @@ export function detectCi(env: Env): CiEnvironment {
       repository: repo ? normalizeRepositoryUrl(`${serverUrl}/${repo}`) : null,
       runner: runnerEnv === 'github-hosted' || runnerEnv === 'self-hosted' ? runnerEnv : null,
       oidc: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
-      workflow: parseGithubWorkflowRef(env.GITHUB_WORKFLOW_REF) ?? (env.GITHUB_REF ? { path: '', ref: env.GITHUB_REF } : null),
+      workflow:
+        parseGithubWorkflowRef(env.GITHUB_WORKFLOW_REF) ??
+        (env.GITHUB_REF ? { path: '', ref: env.GITHUB_REF } : null),
       commit: nonEmpty(env.GITHUB_SHA),
       serverUrl,
       gitlab: null,
@@ -94,10 +96,17 @@ export function detectCi(env: Env): CiEnvironment {
       repository: normalizeRepositoryUrl(env.CI_PROJECT_URL),
       runner: hosted === false ? 'self-hosted' : null,
       oidc: sigstoreToken,
-      workflow: { path: nonEmpty(env.CI_CONFIG_PATH) ?? '.gitlab-ci.yml', ref: nonEmpty(env.CI_COMMIT_REF_NAME) },
+      workflow: {
+        path: nonEmpty(env.CI_CONFIG_PATH) ?? '.gitlab-ci.yml',
+        ref: nonEmpty(env.CI_COMMIT_REF_NAME),
+      },
       commit: nonEmpty(env.CI_COMMIT_SHA),
       serverUrl: nonEmpty(env.CI_SERVER_URL),
-      gitlab: { sigstoreToken, npmIdToken: Boolean(env.NPM_ID_TOKEN), serverHost: nonEmpty(env.CI_SERVER_HOST) },
+      gitlab: {
+        sigstoreToken,
+        npmIdToken: Boolean(env.NPM_ID_TOKEN),
+        serverHost: nonEmpty(env.CI_SERVER_HOST),
+      },
     };
   }
   if (looksLikeCi(env)) return { ...NONE, ci: 'other', provider: ciVendorName(env) };

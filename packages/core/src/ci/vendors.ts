@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
  * (`ci-info/vendors.json`) evaluated against an injected `env`. ci-info's main
  * module reads `process.env` once at import, which a pure core cannot use.
  */
-type EnvTest = string | string[] | { env: string; includes: string } | { any: string[] } | Record<string, string>;
+type EnvTest =
+  string | string[] | { env: string; includes: string } | { any: string[] } | Record<string, string>;
 
 interface Vendor {
   name: string;
@@ -39,14 +40,14 @@ export function looksLikeCi(env: Env): boolean {
   if (env.CI === 'false') return false;
   return Boolean(
     env.BUILD_ID ||
-      env.BUILD_NUMBER ||
-      env.CI ||
-      env.CI_APP_ID ||
-      env.CI_BUILD_ID ||
-      env.CI_BUILD_NUMBER ||
-      env.CI_NAME ||
-      env.CONTINUOUS_INTEGRATION ||
-      env.RUN_ID ||
-      ciVendorName(env),
+    env.BUILD_NUMBER ||
+    env.CI ||
+    env.CI_APP_ID ||
+    env.CI_BUILD_ID ||
+    env.CI_BUILD_NUMBER ||
+    env.CI_NAME ||
+    env.CONTINUOUS_INTEGRATION ||
+    env.RUN_ID ||
+    ciVendorName(env),
   );
 }

@@ -101,7 +101,10 @@ describe('discoverWorkspace', () => {
     const ws = await discoverWorkspace(root);
     expect(ws.root.tool).toBe('pnpm');
     expect(ws.packages.map((p) => p.name)).toEqual(['@p/a', '@p/b', '@p/tool']);
-    expect(ws.edges.map((e) => `${e.from}->${e.to}:${e.range}`)).toEqual(['@p/a->@p/b:workspace:^', '@p/b->@p/tool:workspace:*']);
+    expect(ws.edges.map((e) => `${e.from}->${e.to}:${e.range}`)).toEqual([
+      '@p/a->@p/b:workspace:^',
+      '@p/b->@p/tool:workspace:*',
+    ]);
   });
 
   it('reads a yarn berry workspace (workspaces.packages form)', async () => {
@@ -201,10 +204,16 @@ describe('discoverWorkspace', () => {
 
   it('INVALID_MANIFEST for a nameless public package, a non-object, and a path-traversal name', async () => {
     const base = { 'package.json': { name: 'root', private: true, workspaces: ['packages/*'] } };
-    expect(await codeOf(discoverWorkspace(fixture({ ...base, 'packages/a/package.json': { version: '1.0.0' } })))).toBe('INVALID_MANIFEST');
-    expect(await codeOf(discoverWorkspace(fixture({ ...base, 'packages/a/package.json': '[]' })))).toBe('INVALID_MANIFEST');
+    expect(
+      await codeOf(discoverWorkspace(fixture({ ...base, 'packages/a/package.json': { version: '1.0.0' } }))),
+    ).toBe('INVALID_MANIFEST');
+    expect(await codeOf(discoverWorkspace(fixture({ ...base, 'packages/a/package.json': '[]' })))).toBe(
+      'INVALID_MANIFEST',
+    );
     for (const name of ['../evil', '@scope/../../x', 'a/b', '@s/a/b', '.hidden', 'a\\b']) {
-      const code = await codeOf(discoverWorkspace(fixture({ ...base, 'packages/a/package.json': pkg(name) })));
+      const code = await codeOf(
+        discoverWorkspace(fixture({ ...base, 'packages/a/package.json': pkg(name) })),
+      );
       expect(code, name).toBe('INVALID_MANIFEST');
     }
   });
@@ -242,7 +251,10 @@ describe('helpers', () => {
   });
 
   it('pnpmWorkspaceGlobs reads block and flow lists', () => {
-    expect(pnpmWorkspaceGlobs("packages:\n  # c\n  - 'a/*'\n  - b # x\nonlyBuilt: []\n")).toEqual(['a/*', 'b']);
-    expect(pnpmWorkspaceGlobs("packages: ['a/*', \"b\"]\n")).toEqual(['a/*', 'b']);
+    expect(pnpmWorkspaceGlobs("packages:\n  # c\n  - 'a/*'\n  - b # x\nonlyBuilt: []\n")).toEqual([
+      'a/*',
+      'b',
+    ]);
+    expect(pnpmWorkspaceGlobs('packages: [\'a/*\', "b"]\n')).toEqual(['a/*', 'b']);
   });
 });

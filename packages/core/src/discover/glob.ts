@@ -36,7 +36,10 @@ export function globToRegExp(glob: string): RegExp {
       if (end === -1) {
         out += '\\[';
       } else {
-        const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         out += `[${body}]`;
         i = end;
       }
@@ -65,5 +68,6 @@ export function createMatcher(patterns: readonly string[]): (value: string) => b
     else includes.push(globToRegExp(pattern));
   }
   return (value) =>
-    (includes.length === 0 || includes.some((re) => re.test(value))) && !excludes.some((re) => re.test(value));
+    (includes.length === 0 || includes.some((re) => re.test(value))) &&
+    !excludes.some((re) => re.test(value));
 }

@@ -11,7 +11,12 @@ export { createMatcher, globToRegExp } from './glob.js';
 export { findJsonError } from './json-position.js';
 export { parseManifest, isUnsafePackageName, packageNameIssues } from './manifest.js';
 export { internalEdges, linksLocally } from './edges.js';
-export { locateWorkspace, expandWorkspaceGlobs, pnpmWorkspaceGlobs, type WorkspaceLocation } from './locate.js';
+export {
+  locateWorkspace,
+  expandWorkspaceGlobs,
+  pnpmWorkspaceGlobs,
+  type WorkspaceLocation,
+} from './locate.js';
 
 function readManifestFile(file: string): PackageManifest {
   let text: string;
@@ -60,9 +65,13 @@ export async function discoverWorkspace(cwd: string): Promise<Workspace> {
   for (const pkg of raw) {
     const other = byName.get(pkg.name);
     if (other) {
-      throw new ProvenantError('DUPLICATE_PACKAGE', `Two workspace packages are named ${pkg.name}: ${other.relativeDir} and ${pkg.relativeDir}.`, {
-        hint: `Rename one of ${other.relativeDir}/package.json and ${pkg.relativeDir}/package.json, or remove one folder from the workspace globs.`,
-      });
+      throw new ProvenantError(
+        'DUPLICATE_PACKAGE',
+        `Two workspace packages are named ${pkg.name}: ${other.relativeDir} and ${pkg.relativeDir}.`,
+        {
+          hint: `Rename one of ${other.relativeDir}/package.json and ${pkg.relativeDir}/package.json, or remove one folder from the workspace globs.`,
+        },
+      );
     }
     byName.set(pkg.name, pkg);
   }

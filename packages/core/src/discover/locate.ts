@@ -46,7 +46,11 @@ export async function locateWorkspace(cwd: string): Promise<WorkspaceLocation> {
     const tool = found.tool.type;
     // manypkg walks up past the repository's top; keep its answer only when it agrees on the root.
     if (resolve(found.rootDir) === own.rootDir && KNOWN_TOOLS.has(tool) && tool !== 'root') {
-      return { rootDir: own.rootDir, tool: tool as WorkspaceTool, packageDirs: found.packages.map((p) => resolve(p.dir)).sort() };
+      return {
+        rootDir: own.rootDir,
+        tool: tool as WorkspaceTool,
+        packageDirs: found.packages.map((p) => resolve(p.dir)).sort(),
+      };
     }
   } catch {
     // Our own expansion below reads every manifest again and names the offending file.
@@ -75,7 +79,7 @@ function workspaceGlobs(manifest: PackageManifest | null): string[] | null {
   const ws = manifest?.workspaces;
   if (Array.isArray(ws)) return ws.filter((g): g is string => typeof g === 'string');
   if (ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)) {
-    return ((ws as { packages: unknown[] }).packages).filter((g): g is string => typeof g === 'string');
+    return (ws as { packages: unknown[] }).packages.filter((g): g is string => typeof g === 'string');
   }
   return null;
 }
@@ -90,7 +94,11 @@ export function pnpmWorkspaceGlobs(text: string): string[] {
     if (!m) continue;
     const rest = m[1]!.replace(/\s+#.*$/, '').trim();
     if (rest.startsWith('[')) {
-      return rest.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
+      return rest
+        .replace(/^\[|\]$/g, '')
+        .split(',')
+        .map(unquote)
+        .filter(Boolean);
     }
     for (let j = i + 1; j < lines.length; j++) {
       const line = lines[j]!;
@@ -126,17 +134,20 @@ function locateRoot(start: string): RootGuess {
     }
     const globs = workspaceGlobs(manifest);
     if (globs) {
-      const tool: WorkspaceTool = existsSync(join(dir, 'yarn.lock')) || existsSync(join(dir, '.yarnrc.yml'))
-        ? 'yarn'
-        : existsSync(join(dir, 'bun.lock')) || existsSync(join(dir, 'bun.lockb'))
-          ? 'bun'
-          : 'npm';
+      const tool: WorkspaceTool =
+        existsSync(join(dir, 'yarn.lock')) || existsSync(join(dir, '.yarnrc.yml'))
+          ? 'yarn'
+          : existsSync(join(dir, 'bun.lock')) || existsSync(join(dir, 'bun.lockb'))
+            ? 'bun'
+            : 'npm';
       return { rootDir: dir, tool, globs };
     }
     const lernaFile = join(dir, 'lerna.json');
     if (existsSync(lernaFile) && manifest) {
       const lerna = parseManifest(readFileSync(lernaFile, 'utf8'), lernaFile);
-      const lernaGlobs = Array.isArray(lerna.packages) ? lerna.packages.filter((g): g is string => typeof g === 'string') : ['packages/*'];
+      const lernaGlobs = Array.isArray(lerna.packages)
+        ? lerna.packages.filter((g): g is string => typeof g === 'string')
+        : ['packages/*'];
       return { rootDir: dir, tool: 'lerna', globs: lernaGlobs };
     }
     // The repository's top: a workspace root above it would be another project.
@@ -156,7 +167,9 @@ export function expandWorkspaceGlobs(rootDir: string, globs: readonly string[]):
   const includes = patterns.filter((p) => !p.startsWith('!'));
   if (includes.length === 0) return [];
   const matches = createMatcher(patterns);
-  const maxDepth = includes.some((p) => p.includes('**')) ? Infinity : Math.max(...includes.map((p) => p.split('/').length));
+  const maxDepth = includes.some((p) => p.includes('**'))
+    ? Infinity
+    : Math.max(...includes.map((p) => p.split('/').length));
   const found: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > maxDepth) return;

@@ -76,9 +76,13 @@ export function readIdentity(
       hint: `Write the name as a string in ${file}, e.g. "name": "@scope/package".`,
     });
   } else if (isUnsafePackageName(manifest.name)) {
-    throw new ProvenantError('INVALID_MANIFEST', `${file}: the name ${JSON.stringify(manifest.name)} is not a package name (it could be read as a path).`, {
-      hint: `Use a name like "package" or "@scope/package" in ${file}: no "..", no extra "/", no backslash, no leading ".".`,
-    });
+    throw new ProvenantError(
+      'INVALID_MANIFEST',
+      `${file}: the name ${JSON.stringify(manifest.name)} is not a package name (it could be read as a path).`,
+      {
+        hint: `Use a name like "package" or "@scope/package" in ${file}: no "..", no extra "/", no backslash, no leading ".".`,
+      },
+    );
   } else {
     name = manifest.name;
     if (!isPrivate) issues.push(...packageNameIssues(name));
@@ -91,7 +95,8 @@ export function readIdentity(
     issues.push('"version" must be a string');
   } else {
     version = manifest.version;
-    if (!isPrivate && semver.valid(version) === null) issues.push(`"version" ${JSON.stringify(version)} is not valid semver`);
+    if (!isPrivate && semver.valid(version) === null)
+      issues.push(`"version" ${JSON.stringify(version)} is not valid semver`);
   }
   return { name, version, private: isPrivate, issues };
 }

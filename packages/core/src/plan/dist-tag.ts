@@ -6,9 +6,13 @@ import semver from 'semver';
  * `beta`; a numeric one → `next`) so a prerelease never becomes `latest`,
  * else `latest`.
  */
-export function distTagFor(version: string, options: { tag?: string | null; publishConfigTag?: unknown } = {}): string {
+export function distTagFor(
+  version: string,
+  options: { tag?: string | null; publishConfigTag?: unknown } = {},
+): string {
   if (options.tag) return options.tag;
-  if (typeof options.publishConfigTag === 'string' && options.publishConfigTag !== '') return options.publishConfigTag;
+  if (typeof options.publishConfigTag === 'string' && options.publishConfigTag !== '')
+    return options.publishConfigTag;
   const pre = semver.prerelease(version);
   if (!pre || pre.length === 0) return 'latest';
   const id = pre[0];

@@ -47,7 +47,8 @@ export function topologicalOrder(graph: Graph): string[] {
       let best: string | null = null;
       for (const [node, count] of remaining) {
         if (done.has(node)) continue;
-        if (best === null || count < remaining.get(best)! || (count === remaining.get(best)! && node < best)) best = node;
+        if (best === null || count < remaining.get(best)! || (count === remaining.get(best)! && node < best))
+          best = node;
       }
       next = best!;
     }

@@ -71,19 +71,33 @@ describe('planRelease: order', () => {
     expect(plan.problems[0]).toMatchObject({ code: 'DEPENDENCY_CYCLE', severity: 'warning' });
     expect(plan.problems[0]!.hint).toContain('devDependencies');
     // deterministic
-    expect(planRelease(plan.packages.map((p) => pkg(p.name)), none).order).toEqual(['a', 'b', 'base', 'c', 'd']);
+    expect(
+      planRelease(
+        plan.packages.map((p) => pkg(p.name)),
+        none,
+      ).order,
+    ).toEqual(['a', 'b', 'base', 'c', 'd']);
   });
 
   it('handles a self-dependency and a two-cycle', () => {
     expect(findCycles({ nodes: ['a'], dependsOn: new Map([['a', ['a']]]) })).toEqual([['a']]);
-    const graph = { nodes: ['x', 'y'], dependsOn: new Map([['x', ['y']], ['y', ['x']]]) };
+    const graph = {
+      nodes: ['x', 'y'],
+      dependsOn: new Map([
+        ['x', ['y']],
+        ['y', ['x']],
+      ]),
+    };
     expect(findCycles(graph)).toEqual([['x', 'y']]);
     expect(topologicalOrder(graph)).toEqual(['x', 'y']);
   });
 
   it('orders 2000 packages in a chain quickly', () => {
     const packages = Array.from({ length: 2000 }, (_, i) =>
-      pkg(`p${String(i).padStart(4, '0')}`, i > 0 ? { dependencies: [`p${String(i - 1).padStart(4, '0')}`] } : {}),
+      pkg(
+        `p${String(i).padStart(4, '0')}`,
+        i > 0 ? { dependencies: [`p${String(i - 1).padStart(4, '0')}`] } : {},
+      ),
     );
     const started = performance.now();
     const plan = planRelease([...packages].reverse(), none);
@@ -116,11 +130,20 @@ describe('planRelease: what to publish', () => {
   });
 
   it('--filter keeps matching names, !glob excludes, the graph still counts', () => {
-    const packages = [pkg('@s/a', { dependencies: ['@s/b'] }), pkg('@s/b'), pkg('@s/internal-x'), pkg('other')];
+    const packages = [
+      pkg('@s/a', { dependencies: ['@s/b'] }),
+      pkg('@s/b'),
+      pkg('@s/internal-x'),
+      pkg('other'),
+    ];
     const plan = planRelease(packages, none, { filter: ['@s/*', '!@s/internal-*'] });
     expect(plan.order).toEqual(['@s/b', '@s/a']);
     expect(plan.excluded).toEqual(['@s/internal-x', 'other']);
-    expect(planRelease(packages, none, { filter: ['!other'] }).order).toEqual(['@s/b', '@s/a', '@s/internal-x']);
+    expect(planRelease(packages, none, { filter: ['!other'] }).order).toEqual([
+      '@s/b',
+      '@s/a',
+      '@s/internal-x',
+    ]);
   });
 });
 
@@ -142,7 +165,11 @@ describe('dist-tags', () => {
 
   it('planRelease applies them per package', () => {
     const plan = planRelease(
-      [pkg('a', {}, { version: '1.0.0-alpha.3' }), pkg('b', {}, { manifest: { publishConfig: { tag: 'legacy' } } }), pkg('c')],
+      [
+        pkg('a', {}, { version: '1.0.0-alpha.3' }),
+        pkg('b', {}, { manifest: { publishConfig: { tag: 'legacy' } } }),
+        pkg('c'),
+      ],
       none,
     );
     expect(plan.packages.map((p) => [p.name, p.distTag])).toEqual([
@@ -150,6 +177,8 @@ describe('dist-tags', () => {
       ['b', 'legacy'],
       ['c', 'latest'],
     ]);
-    expect(planRelease([pkg('a', {}, { version: '1.0.0-alpha.3' })], none, { tag: 'exp' }).packages[0]!.distTag).toBe('exp');
+    expect(
+      planRelease([pkg('a', {}, { version: '1.0.0-alpha.3' })], none, { tag: 'exp' }).packages[0]!.distTag,
+    ).toBe('exp');
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecFn } from '../context.js';
-import { choosePublisher, detectPublisher, parseVersionOutput, type PublisherFacts } from './detect-publisher.js';
+import {
+  choosePublisher,
+  detectPublisher,
+  parseVersionOutput,
+  type PublisherFacts,
+} from './detect-publisher.js';
 import {
   chooseProvenanceVia,
   npmSupportsProvenance,
@@ -22,15 +27,28 @@ const facts = (over: Partial<PublisherFacts> = {}): PublisherFacts => ({
 
 describe('choosePublisher (auto)', () => {
   it('changesets needs both .changeset/ and @changesets/cli; delegates to pnpm or npm', () => {
-    expect(choosePublisher(facts({ changesetDir: true, changesetsCli: true }))).toEqual({ name: 'changesets', delegate: 'npm', yarnFlavor: null });
-    expect(choosePublisher(facts({ changesetDir: true, changesetsCli: true, pnpmLock: true })).delegate).toBe('pnpm');
-    expect(choosePublisher(facts({ changesetDir: true, changesetsCli: true, packageManager: 'pnpm@10.1.0' })).delegate).toBe('pnpm');
+    expect(choosePublisher(facts({ changesetDir: true, changesetsCli: true }))).toEqual({
+      name: 'changesets',
+      delegate: 'npm',
+      yarnFlavor: null,
+    });
+    expect(choosePublisher(facts({ changesetDir: true, changesetsCli: true, pnpmLock: true })).delegate).toBe(
+      'pnpm',
+    );
+    expect(
+      choosePublisher(facts({ changesetDir: true, changesetsCli: true, packageManager: 'pnpm@10.1.0' }))
+        .delegate,
+    ).toBe('pnpm');
     expect(choosePublisher(facts({ changesetDir: true, pnpmLock: true })).name).toBe('pnpm');
     expect(choosePublisher(facts({ changesetsCli: true })).name).toBe('npm');
   });
 
   it('packageManager wins over lockfiles', () => {
-    expect(choosePublisher(facts({ packageManager: 'yarn@4.9.2', pnpmLock: true }))).toEqual({ name: 'yarn', delegate: null, yarnFlavor: 'berry' });
+    expect(choosePublisher(facts({ packageManager: 'yarn@4.9.2', pnpmLock: true }))).toEqual({
+      name: 'yarn',
+      delegate: null,
+      yarnFlavor: 'berry',
+    });
     expect(choosePublisher(facts({ packageManager: 'yarn@1.22.22' })).yarnFlavor).toBe('classic');
     expect(choosePublisher(facts({ packageManager: 'npm@10.9.0', yarnLock: true })).name).toBe('npm');
     expect(choosePublisher(facts({ packageManager: 'pnpm@9.15.9+sha512.abc' })).name).toBe('pnpm');
@@ -38,27 +56,35 @@ describe('choosePublisher (auto)', () => {
 
   it('lockfiles: pnpm, yarn berry (with .yarnrc.yml), yarn classic, else npm', () => {
     expect(choosePublisher(facts({ pnpmLock: true })).name).toBe('pnpm');
-    expect(choosePublisher(facts({ yarnLock: true, yarnrcYml: true }))).toMatchObject({ name: 'yarn', yarnFlavor: 'berry' });
+    expect(choosePublisher(facts({ yarnLock: true, yarnrcYml: true }))).toMatchObject({
+      name: 'yarn',
+      yarnFlavor: 'berry',
+    });
     expect(choosePublisher(facts({ yarnLock: true }))).toMatchObject({ name: 'yarn', yarnFlavor: 'classic' });
     expect(choosePublisher(facts()).name).toBe('npm');
   });
 
   it('an explicit --publisher is taken as is', () => {
     expect(choosePublisher(facts({ pnpmLock: true }), 'npm').name).toBe('npm');
-    expect(choosePublisher(facts({ pnpmLock: true }), 'changesets')).toMatchObject({ name: 'changesets', delegate: 'pnpm' });
+    expect(choosePublisher(facts({ pnpmLock: true }), 'changesets')).toMatchObject({
+      name: 'changesets',
+      delegate: 'pnpm',
+    });
   });
 });
 
 describe('detectPublisher', () => {
   const fakeExec =
     (versions: Record<string, string | null>, calls: string[] = []): ExecFn =>
-    async (file, args) => {
+    (file, args) => {
       calls.push(`${file} ${args.join(' ')}`);
       const key = Object.keys(versions).find((k) => file === k || file.endsWith(`/${k}`));
       const v = key === undefined ? null : versions[key];
-      return v === null || v === undefined
-        ? { exitCode: 127, stdout: '', stderr: '', failedToStart: `spawn ${file} ENOENT` }
-        : { exitCode: 0, stdout: `${v}\n`, stderr: '' };
+      return Promise.resolve(
+        v === null || v === undefined
+          ? { exitCode: 127, stdout: '', stderr: '', failedToStart: `spawn ${file} ENOENT` }
+          : { exitCode: 0, stdout: `${v}\n`, stderr: '' },
+      );
     };
   const base = { root: '/repo', readFile: () => null };
 
@@ -70,7 +96,11 @@ describe('detectPublisher', () => {
       exists: () => false,
       exec: fakeExec({ npm: '10.9.2', pnpm: '9.15.9' }, calls),
     });
-    expect(result).toEqual({ publisher: { name: 'pnpm', version: '9.15.9', yarnFlavor: null }, npmVersion: '10.9.2', problems: [] });
+    expect(result).toEqual({
+      publisher: { name: 'pnpm', version: '9.15.9', yarnFlavor: null },
+      npmVersion: '10.9.2',
+      problems: [],
+    });
     expect(calls).toEqual(['npm --version', 'pnpm --version']);
   });
 
@@ -89,7 +119,8 @@ describe('detectPublisher', () => {
       root: '/repo',
       rootManifest: { devDependencies: { '@changesets/cli': '^2.31.0' } },
       exists: (p) => p.endsWith('.changeset') || p.endsWith('pnpm-lock.yaml'),
-      readFile: (p) => (p === '/repo/node_modules/@changesets/cli/package.json' ? '{"version":"2.31.1"}' : null),
+      readFile: (p) =>
+        p === '/repo/node_modules/@changesets/cli/package.json' ? '{"version":"2.31.1"}' : null,
       exec: fakeExec({ npm: '11.6.0', pnpm: '10.2.0' }),
     });
     expect(result.publisher).toEqual({
@@ -101,7 +132,12 @@ describe('detectPublisher', () => {
   });
 
   it('PUBLISHER_NOT_FOUND when the binary cannot run', async () => {
-    const result = await detectPublisher({ ...base, rootManifest: {}, exists: (p) => p.endsWith('pnpm-lock.yaml'), exec: fakeExec({ npm: '10.0.0' }) });
+    const result = await detectPublisher({
+      ...base,
+      rootManifest: {},
+      exists: (p) => p.endsWith('pnpm-lock.yaml'),
+      exec: fakeExec({ npm: '10.0.0' }),
+    });
     expect(result.publisher).toBeNull();
     expect(result.problems.map((p) => [p.code, p.severity])).toEqual([['PUBLISHER_NOT_FOUND', 'error']]);
     expect(result.problems[0]!.hint).toContain('pnpm');
@@ -116,29 +152,67 @@ describe('detectPublisher', () => {
 
 describe('provenance switches (RIG.md)', () => {
   it('npm ≥ 9.5 honours all four; older none', () => {
-    expect(provenanceSwitches({ name: 'npm', version: '9.5.0' })).toEqual(['env', 'flag', 'npmrc', 'publish-config']);
+    expect(provenanceSwitches({ name: 'npm', version: '9.5.0' })).toEqual([
+      'env',
+      'flag',
+      'npmrc',
+      'publish-config',
+    ]);
     expect(provenanceSwitches({ name: 'npm', version: '9.4.2' })).toEqual([]);
   });
 
   it('pnpm 9/10 ignore the flag; pnpm 11 only flag and its own env', () => {
-    expect(provenanceSwitches({ name: 'pnpm', version: '9.15.9' })).toEqual(['env', 'npmrc', 'publish-config']);
+    expect(provenanceSwitches({ name: 'pnpm', version: '9.15.9' })).toEqual([
+      'env',
+      'npmrc',
+      'publish-config',
+    ]);
     expect(provenanceSwitches({ name: 'pnpm', version: '10.18.0' })).not.toContain('flag');
     expect(provenanceSwitches({ name: 'pnpm', version: '11.0.0' })).toEqual(['env', 'flag']);
-    expect(provenanceEnvVariables({ name: 'pnpm', version: '11.0.0' })).toEqual({ PNPM_CONFIG_PROVENANCE: 'true' });
-    expect(provenanceEnvVariables({ name: 'pnpm', version: '9.0.0' })).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
+    expect(provenanceEnvVariables({ name: 'pnpm', version: '11.0.0' })).toEqual({
+      PNPM_CONFIG_PROVENANCE: 'true',
+    });
+    expect(provenanceEnvVariables({ name: 'pnpm', version: '9.0.0' })).toEqual({
+      NPM_CONFIG_PROVENANCE: 'true',
+    });
   });
 
   it('yarn berry from 4.9; classic and older berry none', () => {
-    expect(provenanceSwitches({ name: 'yarn', version: '4.9.0' })).toEqual(['env', 'flag', 'yarnrc', 'publish-config']);
+    expect(provenanceSwitches({ name: 'yarn', version: '4.9.0' })).toEqual([
+      'env',
+      'flag',
+      'yarnrc',
+      'publish-config',
+    ]);
     expect(provenanceSwitches({ name: 'yarn', version: '4.8.1' })).toEqual([]);
     expect(provenanceSwitches({ name: 'yarn', version: '1.22.22' })).toEqual([]);
-    expect(provenanceEnvVariables({ name: 'yarn', version: '4.9.0' })).toEqual({ YARN_NPM_PUBLISH_PROVENANCE: 'true' });
+    expect(provenanceEnvVariables({ name: 'yarn', version: '4.9.0' })).toEqual({
+      YARN_NPM_PUBLISH_PROVENANCE: 'true',
+    });
   });
 
   it('changesets: env (NPM_CONFIG_PROVENANCE), publishConfig unless pnpm 11', () => {
-    expect(provenanceSwitches({ name: 'changesets', version: '2.31.1', delegate: { name: 'npm', version: '10.0.0' } })).toEqual(['env', 'publish-config']);
-    expect(provenanceSwitches({ name: 'changesets', version: '2.31.1', delegate: { name: 'pnpm', version: '11.1.0' } })).toEqual(['env']);
-    expect(provenanceEnvVariables({ name: 'changesets', version: '2.31.1', delegate: { name: 'npm', version: '10.0.0' } })).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
+    expect(
+      provenanceSwitches({
+        name: 'changesets',
+        version: '2.31.1',
+        delegate: { name: 'npm', version: '10.0.0' },
+      }),
+    ).toEqual(['env', 'publish-config']);
+    expect(
+      provenanceSwitches({
+        name: 'changesets',
+        version: '2.31.1',
+        delegate: { name: 'pnpm', version: '11.1.0' },
+      }),
+    ).toEqual(['env']);
+    expect(
+      provenanceEnvVariables({
+        name: 'changesets',
+        version: '2.31.1',
+        delegate: { name: 'npm', version: '10.0.0' },
+      }),
+    ).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
   });
 
   it('chooseProvenanceVia: auto takes the best; an unhonoured choice is null', () => {

@@ -44,7 +44,10 @@ export function readPublisherFacts(
   rootManifest: Record<string, unknown>,
   exists: (path: string) => boolean,
 ): PublisherFacts {
-  const deps = { ...(rootManifest.dependencies as object | undefined), ...(rootManifest.devDependencies as object | undefined) };
+  const deps = {
+    ...(rootManifest.dependencies as object | undefined),
+    ...(rootManifest.devDependencies as object | undefined),
+  };
   return {
     changesetDir: exists(join(root, '.changeset')),
     changesetsCli: '@changesets/cli' in deps,
@@ -61,13 +64,22 @@ export function readPublisherFacts(
  * the lockfile (`pnpm-lock.yaml` → pnpm, `yarn.lock` with `.yarnrc.yml` →
  * yarn berry, `yarn.lock` alone → yarn classic); else npm.
  */
-export function choosePublisher(facts: PublisherFacts, requested: PublisherRequest = 'auto'): PublisherChoice {
+export function choosePublisher(
+  facts: PublisherFacts,
+  requested: PublisherRequest = 'auto',
+): PublisherChoice {
   const pm = /^(npm|pnpm|yarn|bun)@(\d+)/.exec(facts.packageManager ?? '');
   const pmName = pm?.[1] ?? null;
   const pmMajor = pm ? Number(pm[2]) : null;
   const pnpmRepo = facts.pnpmLock || pmName === 'pnpm';
   const yarnFlavor = (): 'berry' | 'classic' =>
-    pmName === 'yarn' && pmMajor !== null ? (pmMajor >= 2 ? 'berry' : 'classic') : facts.yarnrcYml ? 'berry' : 'classic';
+    pmName === 'yarn' && pmMajor !== null
+      ? pmMajor >= 2
+        ? 'berry'
+        : 'classic'
+      : facts.yarnrcYml
+        ? 'berry'
+        : 'classic';
 
   const resolved: PublisherName =
     requested !== 'auto'
@@ -108,7 +120,10 @@ export interface DetectPublisherInput {
  * the injected exec (tests pass a fake), plus `npm --version`.
  */
 export async function detectPublisher(input: DetectPublisherInput): Promise<PublisherDetection> {
-  const choice = choosePublisher(readPublisherFacts(input.root, input.rootManifest, input.exists), input.requested ?? 'auto');
+  const choice = choosePublisher(
+    readPublisherFacts(input.root, input.rootManifest, input.exists),
+    input.requested ?? 'auto',
+  );
   const versionOf = async (bin: string): Promise<string | null> => {
     const result = await input.exec(bin, ['--version'], {
       cwd: input.root,
@@ -122,31 +137,44 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
   const npmVersion = await versionOf('npm');
   const problems: Problem[] = [];
   const notFound = (bin: string, hint: string) =>
-    problems.push(problem('PUBLISHER_NOT_FOUND', 'error', `Could not run \`${bin} --version\` in ${input.root}.`, hint));
+    problems.push(
+      problem('PUBLISHER_NOT_FOUND', 'error', `Could not run \`${bin} --version\` in ${input.root}.`, hint),
+    );
 
   let publisher: DetectedPublisher | null = null;
   switch (choice.name) {
     case 'npm':
       if (npmVersion) publisher = { name: 'npm', version: npmVersion, yarnFlavor: null };
-      else notFound('npm', 'Install Node.js with npm (actions/setup-node does), or choose another --publisher.');
+      else
+        notFound('npm', 'Install Node.js with npm (actions/setup-node does), or choose another --publisher.');
       break;
     case 'pnpm': {
       const version = await versionOf('pnpm');
       if (version) publisher = { name: 'pnpm', version, yarnFlavor: null };
-      else notFound('pnpm', 'Install pnpm before running provenant (pnpm/action-setup, or `npm i -g pnpm@9`).');
+      else
+        notFound('pnpm', 'Install pnpm before running provenant (pnpm/action-setup, or `npm i -g pnpm@9`).');
       break;
     }
     case 'yarn': {
       const version = await versionOf('yarn');
       if (version) {
-        publisher = { name: 'yarn', version, yarnFlavor: (Number(version.split('.')[0]) >= 2 ? 'berry' : 'classic') };
+        publisher = {
+          name: 'yarn',
+          version,
+          yarnFlavor: Number(version.split('.')[0]) >= 2 ? 'berry' : 'classic',
+        };
       } else {
-        notFound('yarn', 'Enable yarn before running provenant (`corepack enable`, or `npm i -g @yarnpkg/cli-dist@4`).');
+        notFound(
+          'yarn',
+          'Enable yarn before running provenant (`corepack enable`, or `npm i -g @yarnpkg/cli-dist@4`).',
+        );
       }
       break;
     }
     case 'changesets': {
-      const fromManifest = input.readFile(join(input.root, 'node_modules', '@changesets', 'cli', 'package.json'));
+      const fromManifest = input.readFile(
+        join(input.root, 'node_modules', '@changesets', 'cli', 'package.json'),
+      );
       let version: string | null = null;
       if (fromManifest) {
         try {
@@ -160,11 +188,23 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
       const delegateName = choice.delegate ?? 'npm';
       const delegateVersion = delegateName === 'pnpm' ? await versionOf('pnpm') : npmVersion;
       if (version) {
-        publisher = { name: 'changesets', version, delegate: { name: delegateName, version: delegateVersion }, yarnFlavor: null };
+        publisher = {
+          name: 'changesets',
+          version,
+          delegate: { name: delegateName, version: delegateVersion },
+          yarnFlavor: null,
+        };
       } else {
-        notFound('changeset', 'Install the root dependencies first (`@changesets/cli` must be in node_modules).');
+        notFound(
+          'changeset',
+          'Install the root dependencies first (`@changesets/cli` must be in node_modules).',
+        );
       }
-      if (!delegateVersion) notFound(delegateName, `changesets publishes with ${delegateName}; install it before running provenant.`);
+      if (!delegateVersion)
+        notFound(
+          delegateName,
+          `changesets publishes with ${delegateName}; install it before running provenant.`,
+        );
       break;
     }
   }

@@ -20,7 +20,8 @@ const atLeast = (version: string | null | undefined, min: string): boolean => {
   const v = version ? semver.coerce(version, { includePrerelease: false }) : null;
   return v !== null && semver.gte(v, min);
 };
-const majorOf = (version: string | null | undefined): number => (version ? (semver.coerce(version)?.major ?? 0) : 0);
+const majorOf = (version: string | null | undefined): number =>
+  version ? (semver.coerce(version)?.major ?? 0) : 0;
 
 /**
  * The provenance switches a publisher version really honours (RIG.md,
@@ -46,7 +47,9 @@ export function provenanceSwitches(publisher: PublisherVersion): ProvenanceVia[]
     case 'pnpm':
       return majorOf(publisher.version) >= 11 ? ['env', 'flag'] : ['env', 'npmrc', 'publish-config'];
     case 'yarn':
-      return atLeast(publisher.version, YARN_PROVENANCE_MIN) ? ['env', 'flag', 'yarnrc', 'publish-config'] : [];
+      return atLeast(publisher.version, YARN_PROVENANCE_MIN)
+        ? ['env', 'flag', 'yarnrc', 'publish-config']
+        : [];
     case 'changesets': {
       const delegate = publisher.delegate;
       if (delegate?.name === 'pnpm' && majorOf(delegate.version) >= 11) return ['env'];
@@ -58,8 +61,13 @@ export function provenanceSwitches(publisher: PublisherVersion): ProvenanceVia[]
 /** The environment variable that turns provenance on for this publisher (for `env`). */
 export function provenanceEnvVariables(publisher: PublisherVersion): Record<string, string> {
   if (publisher.name === 'yarn') return { YARN_NPM_PUBLISH_PROVENANCE: 'true' };
-  if (publisher.name === 'pnpm' && majorOf(publisher.version) >= 11) return { PNPM_CONFIG_PROVENANCE: 'true' };
-  if (publisher.name === 'changesets' && publisher.delegate?.name === 'pnpm' && majorOf(publisher.delegate.version) >= 11) {
+  if (publisher.name === 'pnpm' && majorOf(publisher.version) >= 11)
+    return { PNPM_CONFIG_PROVENANCE: 'true' };
+  if (
+    publisher.name === 'changesets' &&
+    publisher.delegate?.name === 'pnpm' &&
+    majorOf(publisher.delegate.version) >= 11
+  ) {
     return { NPM_CONFIG_PROVENANCE: 'true', PNPM_CONFIG_PROVENANCE: 'true' };
   }
   return { NPM_CONFIG_PROVENANCE: 'true' };
@@ -69,7 +77,10 @@ export function provenanceEnvVariables(publisher: PublisherVersion): Record<stri
  * The switch `release` will use: with `auto` the best one honoured; an
  * explicit choice only when honoured. null: provenance cannot be switched on.
  */
-export function chooseProvenanceVia(publisher: PublisherVersion, requested: ProvenanceVia | 'auto' = 'auto'): ProvenanceVia | null {
+export function chooseProvenanceVia(
+  publisher: PublisherVersion,
+  requested: ProvenanceVia | 'auto' = 'auto',
+): ProvenanceVia | null {
   const honoured = provenanceSwitches(publisher);
   if (requested === 'auto') return honoured[0] ?? null;
   return honoured.includes(requested) ? requested : null;
