@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { runRelease, type IdentityPolicy, type ProvenanceViaChoice, type PublisherRequest, type TrustOptions } from '@provenant/core';
+import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag, type FlagValues } from '../args.js';
+import { emitReport } from '../emit-report.js';
+import { createProgress } from '../render/progress.js';
+import type { Command } from './command.js';
+
+const RELEASE_FLAGS = {
+  publisher: { type: 'string' },
+  'provenance-via': { type: 'string' },
+  tag: { type: 'string' },
+  access: { type: 'string' },
+  retries: { type: 'string' },
+  verify: { type: 'boolean' },
+  'verify-timeout': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  ...VERIFY_FLAGS,
+} as const;
+
+const PUBLISHERS = ['auto', 'npm', 'pnpm', 'yarn', 'changesets'] as const;
+const VIAS = ['auto', 'flag', 'env', 'publish-config', 'npmrc', 'yarnrc'] as const;
+
+/** `--expect-*`, `--trusted-root`, `--npm-keys`, `--offline`, `--tarball`: what verification is handed. */
+export function readVerifyFlags(values: FlagValues, cwd: string): { policy: IdentityPolicy; tarball: boolean; trust: TrustOptions } {
+  const trustedRoot = stringFlag(values, 'trusted-root');
+  const npmKeys = stringFlag(values, 'npm-keys');
+  const trust: TrustOptions =
+    trustedRoot || npmKeys
+      ? {
+          mode: 'given',
+          trustedRootPath: trustedRoot ? resolve(cwd, trustedRoot) : undefined,
+          npmKeysPath: npmKeys ? resolve(cwd, npmKeys) : undefined,
+        }
+      : { mode: boolFlag(values, 'offline') ? 'offline' : 'online' };
+  return {
+    policy: {
+      expectRepository: stringFlag(values, 'expect-repository'),
+      expectWorkflow: stringFlag(values, 'expect-workflow'),
+      expectRef: stringFlag(values, 'expect-ref'),
+      expectIssuer: stringFlag(values, 'expect-issuer'),
+    },
+    tarball: boolFlag(values, 'tarball'),
+    trust,
+  };
+}
+
+export const releaseCommand: Command = {
+  name: 'release',
+  summary: 'publish every planned package with provenance, in dependency order, then verify it',
+  usage: `Usage: provenant release [flags]
+
+Checks the workspace, turns provenance on the way the publisher honours it,
+publishes every planned package in dependency order (at most --concurrency at
+once), restores every file it changed, then verifies each published version.
+
+Release flags:
+  --publisher <name>       auto | npm | pnpm | yarn | changesets (default auto)
+  --provenance-via <how>   auto | flag | env | publish-config | npmrc | yarnrc (default auto)
+  --tag <dist-tag>         publish under this dist-tag
+  --access <level>         public | restricted
+  --retries <n>            retries on 429/5xx/network errors (default 3)
+  --no-verify              do not verify after publishing
+  --verify-timeout <s>     how long to wait for attestations to appear (default 120)
+  --dry-run                print the exact commands and file changes; publish nothing
+  --force                  publish the ready packages even when others are blocked
+Verification flags (as for verify):
+  --expect-repository <url> --expect-workflow <path> --expect-ref <ref> --expect-issuer <url>
+  --trusted-root <file> --npm-keys <file> --offline --tarball`,
+  flags: RELEASE_FLAGS,
+  positionals: false,
+  async run({ args, options, output, ctx, signal }) {
+    const { values } = args;
+    const verify = values.verify !== false;
+    const verifyFlags = readVerifyFlags(values, ctx.cwd);
+    const accessRaw = stringFlag(values, 'access');
+    const access = accessRaw === undefined ? undefined : choiceFlag(values, 'access', ['public', 'restricted'] as const, 'public');
+    const releaseOptions = {
+      cwd: options.cwd,
+      registry: options.registry,
+      filter: options.filters,
+      tag: stringFlag(values, 'tag'),
+      access,
+      publisher: choiceFlag(values, 'publisher', PUBLISHERS, 'auto') as PublisherRequest,
+      provenanceVia: choiceFlag(values, 'provenance-via', VIAS, 'auto') as ProvenanceViaChoice,
+      concurrency: options.concurrency,
+      retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),
+      dryRun: boolFlag(values, 'dry-run'),
+      force: boolFlag(values, 'force'),
+      verify: verify ? { ...verifyFlags, timeoutMs: intFlag(values, 'verify-timeout', 120, { min: 0, max: 3600 }) * 1000 } : null,
+    };
+    const interactive = (output.json ? process.stderr.isTTY : process.stdout.isTTY) === true;
+    const progress = createProgress({ output, env: ctx.env, verify, interactive });
+    try {
+      const result = await runRelease(releaseOptions, { ctx, signal, onEvent: (e) => progress.onEvent(e) });
+      await progress.close();
+      return emitReport(result.report, options, output, ctx.env);
+    } finally {
+      await progress.close();
+    }
+  },
+};
