@@ -50,6 +50,7 @@ export const PROBLEM_CODES = [
   'TARBALL_INTEGRITY_MISMATCH',
   'ATTESTATIONS_INVALID',
   'TRUST_MATERIAL_INVALID',
+  'IDENTITY_NOT_PINNED', // warning: no expected repository (flag, CI or repository.url) to check the signer against
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -131,6 +131,11 @@ export function checkAttestation(entry: unknown, trust: VerificationTrust): Chec
   try {
     result.signer = trust.verifier.verify(toSignedEntity(bundle));
   } catch (error) {
+    if (error instanceof VerificationError && error.code === 'PUBLIC_KEY_ERROR') {
+      // Only reached without a tlog time (TSA-only bundles): the key finder judged it.
+      const code = error.message.startsWith('key not found') ? 'KEY_UNKNOWN' : 'KEY_EXPIRED';
+      return fail(code, `${label()}: ${error.message}`);
+    }
     if (error instanceof VerificationError) {
       return fail(
         'SIGNATURE_INVALID',

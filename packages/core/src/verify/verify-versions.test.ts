@@ -210,6 +210,19 @@ describeFixtures('verifyVersions', () => {
     expect(again!.status).toBe('verified');
   });
 
+  it('warns when nothing pins the expected repository (IDENTITY_NOT_PINNED)', async () => {
+    const table = routes();
+    const pack = table.get('/sigstore') as { versions: Record<string, { repository?: unknown }> };
+    delete pack.versions['1.0.0']!.repository;
+    const [report] = await verifyVersions(
+      [{ name: 'sigstore', version: '1.0.0' }],
+      {},
+      { client: fakeClient(table), trust },
+    );
+    expect(report!.status).toBe('verified');
+    expect(report!.problems.map((p) => [p.code, p.severity])).toEqual([['IDENTITY_NOT_PINNED', 'warning']]);
+  });
+
   it('checks the downloaded tarball', async () => {
     const table = routes();
     const [good] = await verifyVersions(

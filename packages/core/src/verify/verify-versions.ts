@@ -154,6 +154,16 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
         trust,
         policy,
       );
+      if (!policy.expectRepository && result.verification.identity) {
+        early.push(
+          problem(
+            'IDENTITY_NOT_PINNED',
+            'warning',
+            `No expected repository for ${spec.name}: built by ${result.verification.identity.repository ?? 'an unknown repository'}, not checked`,
+            'Pass --expect-repository, or set repository.url in the package manifest.',
+          ),
+        );
+      }
       return report(version, [...early, ...result.problems], result.verification);
     }
   } catch (error) {
