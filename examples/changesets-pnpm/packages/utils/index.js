@@ -1,0 +1,5 @@
+import { greet } from '@provenant-example/changesets-pnpm-core';
+
+export function shout(name) {
+  return greet(name).toUpperCase();
+}

@@ -1,0 +1,1 @@
+// Private package: provenant check lists it as skipped (PRIVATE).

@@ -1,0 +1,5 @@
+import { greet } from '@provenant-example/yarn-berry-core';
+
+export function shout(name) {
+  return greet(name).toUpperCase();
+}
