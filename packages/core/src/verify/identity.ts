@@ -47,13 +47,20 @@ export function identityOf(signer: Signer, logIndex: number | null): Certificate
     normalizeRepositoryUrl(ext.get(OID.sourceRepositoryUri)) ??
     (legacyRepo ? normalizeRepositoryUrl(`https://github.com/${legacyRepo}`) : null);
   // The workflow that ran in the source repository: the build config (.18)
-  // names it even for reusable workflows; older certs only have the SAN.
-  const workflowUri = ext.get(OID.buildConfigUri) ?? ext.get(OID.buildSignerUri) ?? san;
-  const workflow = workflowUri ? splitWorkflowUri(workflowUri) : null;
+  // names it even for reusable workflows; older certs only have the SAN,
+  // which for a reusable workflow is the generator's: then no workflow path
+  // in the source repository is known and the full URI is reported.
+  const candidates = [ext.get(OID.buildConfigUri), ext.get(OID.buildSignerUri), san].filter(
+    (uri): uri is string => typeof uri === 'string' && uri !== '',
+  );
+  const inSource = candidates.find((uri) => repository !== null && uri.startsWith(`${repository}/`));
+  const workflowUri = inSource ?? (repository === null ? candidates[0] : undefined);
+  const workflow = workflowUri ? splitWorkflowUri(workflowUri, repository) : null;
+  const foreignWorkflow = workflow === null ? (candidates[0] ?? null) : null;
   return {
     issuer: ext.get(OID.issuer) ?? ext.get(OID.issuerLegacy) ?? signer.identity?.extensions?.issuer ?? null,
     repository,
-    workflow: workflow?.path ?? null,
+    workflow: workflow?.path ?? foreignWorkflow,
     ref: ext.get(OID.sourceRepositoryRef) ?? ext.get(OID.refLegacy) ?? workflow?.ref ?? null,
     commit: ext.get(OID.sourceRepositoryDigest) ?? ext.get(OID.commitLegacy) ?? null,
     runUrl: ext.get(OID.runInvocationUri) ?? null,
@@ -113,11 +120,24 @@ export function checkIdentity(identity: CertificateIdentity, policy: IdentityPol
   return problems;
 }
 
-/** `https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1` → path + ref. */
-export function splitWorkflowUri(uri: string): { path: string; ref: string | null } | null {
-  const match = /^https:\/\/[^/]+\/[^/]+\/[^/]+\/(.+?)(?:@(.+))?$/.exec(uri);
-  if (!match) return null;
-  return { path: match[1]!, ref: match[2] ?? null };
+/**
+ * `https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1` → path + ref.
+ * With the repository known, nested GitLab groups and `//` separators split right too.
+ */
+export function splitWorkflowUri(
+  uri: string,
+  repository: string | null = null,
+): { path: string; ref: string | null } | null {
+  let rest: string;
+  if (repository !== null && uri.startsWith(`${repository}/`)) {
+    rest = uri.slice(repository.length).replace(/^\/+/, '');
+  } else {
+    const match = /^https:\/\/[^/]+\/[^/]+\/[^/]+\/(.+)$/.exec(uri);
+    if (!match) return null;
+    rest = match[1]!;
+  }
+  const at = rest.lastIndexOf('@');
+  return at > 0 ? { path: rest.slice(0, at), ref: rest.slice(at + 1) } : { path: rest, ref: null };
 }
 
 function refMatches(actual: string | null, expected: string): boolean {
