@@ -132,6 +132,21 @@ describe('discoverWorkspace', () => {
     expect(ws.packages.map((p) => p.name)).toEqual(['x']);
   });
 
+  it('prefers the nearest workspace root over an outer one manypkg would pick', async () => {
+    const root = fixture({
+      'package.json': { name: 'outer', private: true },
+      'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+      'packages/x/package.json': pkg('x'),
+      'examples/inner/package.json': { name: 'inner', private: true, workspaces: ['libs/*'] },
+      'examples/inner/libs/y/package.json': pkg('y'),
+    });
+    const ws = await discoverWorkspace(join(root, 'examples/inner/libs/y'));
+    expect(ws.root).toMatchObject({ dir: join(root, 'examples/inner'), tool: 'npm' });
+    expect(ws.packages.map((p) => p.name)).toEqual(['y']);
+    const outer = await discoverWorkspace(join(root, 'packages/x'));
+    expect(outer.root).toMatchObject({ dir: root, tool: 'pnpm' });
+  });
+
   it('reads a single-package repo as one package at "."', async () => {
     const root = fixture({ 'package.json': pkg('solo'), 'src/index.js': '' });
     const ws = await discoverWorkspace(join(root, 'src'));
