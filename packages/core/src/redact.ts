@@ -12,7 +12,7 @@ export function registerSecret(secret: string | undefined | null): void {
 }
 
 const CONFIG_SECRET =
-  /((?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN)["']?\s*[=:]\s*["']?)[^\s"']+/gi;
+  /((?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN)["']?\s*[=:]\s*["']?)(?!\$\{)[^\s"']+/gi;
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 const BEARER = /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{6,}/g;
 

@@ -220,6 +220,7 @@ function describeNetworkError(error: unknown): string {
     if (error.name === 'TimeoutError') return 'timed out';
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+    if (cause?.message) return cause.message;
   }
   return messageOf(error);
 }
