@@ -44,7 +44,7 @@ export interface CheckOptions {
   provenanceVia?: ProvenanceVia | 'auto';
   /** Parallel registry requests (default 4). */
   concurrency?: number;
-  /** Per-request timeout for the default registry client. */
+  /** Per-request timeout for the default registry client (default 15 s). */
   timeoutMs?: number;
 }
 
@@ -175,7 +175,8 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       registry,
       auth,
       concurrency,
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      // check must answer REGISTRY_UNREACHABLE promptly, not after the client's long default.
+      timeoutMs: options.timeoutMs ?? 15_000,
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
     });
 
