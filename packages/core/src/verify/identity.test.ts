@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Signer } from '@sigstore/verify';
 import { describe, expect, it } from 'vitest';
-import { checkIdentity, identityOf, splitWorkflowUri } from './identity.js';
+import { checkIdentity, identityOf, logSearchUrl, splitWorkflowUri } from './identity.js';
 
 const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const oid = (n: number) => ({ id: `1.3.6.1.4.1.57264.1.${n}`.split('.').map(Number) });
@@ -150,5 +150,11 @@ describe('splitWorkflowUri', () => {
       ref: 'refs/heads/main',
     });
     expect(splitWorkflowUri('nope')).toBeNull();
+  });
+});
+
+describe('logSearchUrl', () => {
+  it('links to the public Rekor search', () => {
+    expect(logSearchUrl(953297574)).toBe('https://search.sigstore.dev/?logIndex=953297574');
   });
 });

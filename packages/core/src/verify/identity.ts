@@ -69,6 +69,11 @@ export function identityOf(signer: Signer, logIndex: number | null): Certificate
   };
 }
 
+/** The public Rekor search page for a transparency-log entry (for reports and summaries). */
+export function logSearchUrl(logIndex: number): string {
+  return `https://search.sigstore.dev/?logIndex=${logIndex}`;
+}
+
 /** The report's shape: no SAN. */
 export function toSignerIdentity(identity: CertificateIdentity): SignerIdentity {
   const { subjectAlternativeName: _san, ...rest } = identity;

@@ -5,7 +5,13 @@ export {
   type AttestationKind,
   type CheckedAttestation,
 } from './attestation.js';
-export { identityOf, checkIdentity, splitWorkflowUri, type CertificateIdentity } from './identity.js';
+export {
+  identityOf,
+  checkIdentity,
+  splitWorkflowUri,
+  logSearchUrl,
+  type CertificateIdentity,
+} from './identity.js';
 export { checkRegistrySignature, type RegistrySignatureResult } from './registry-signature.js';
 export { checkStatement, checkTarball, packagePurl, sha512Hex } from './statement.js';
 export * from './types.js';
