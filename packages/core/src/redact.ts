@@ -14,6 +14,7 @@ export function registerSecret(secret: string | undefined | null): void {
 const CONFIG_SECRET =
   /((?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN)["']?\s*[=:]\s*["']?)(?!\$\{)[^\s"']+/gi;
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
+const NPM_PATTERNS = /:\/\/|npm_|[0-9a-f]{8}-[0-9a-f]{4}-/i;
 const BEARER = /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{6,}/g;
 
 export function redact(text: string): string {
@@ -22,9 +23,11 @@ export function redact(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
   out = out.replace(CONFIG_SECRET, '$1***').replace(URL_CREDENTIALS, '$1***@').replace(BEARER, '$1***');
+  // npm's redactor parses every URL it sees; run it only on lines that can hold one of its patterns.
+  if (!NPM_PATTERNS.test(out)) return out;
   return out
     .split('\n')
-    .map((line) => redactLog(line))
+    .map((line) => (NPM_PATTERNS.test(line) ? redactLog(line) : line))
     .join('\n');
 }
 
