@@ -30,7 +30,7 @@ Verify flags:
   --expect-repository <url>  expected source repository (default: the CI's, else repository.url)
   --expect-workflow <path>   e.g. .github/workflows/release.yml
   --expect-ref <ref>         e.g. refs/heads/main or refs/tags/v1.2.3
-  --expect-issuer <url>      OIDC issuer (default: any known CI issuer)
+  --expect-issuer <url>      OIDC issuer (default: the repository host's CI issuer, e.g. GitHub Actions)
   --trusted-root <file>      Sigstore trusted_root.json to trust
   --npm-keys <file>          npm keys in the /-/npm/v1/keys shape
   --offline                  use the trust material embedded in the installed Sigstore packages
