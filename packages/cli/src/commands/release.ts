@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { runRelease, type IdentityPolicy, type ProvenanceViaChoice, type PublisherRequest, type TrustOptions } from '@provenant/core';
+import {
+  runRelease,
+  type IdentityPolicy,
+  type ProvenanceViaChoice,
+  type PublisherRequest,
+  type TrustOptions,
+} from '@provenant/core';
 import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag, type FlagValues } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import { createProgress } from '../render/progress.js';
@@ -22,7 +28,10 @@ const PUBLISHERS = ['auto', 'npm', 'pnpm', 'yarn', 'changesets'] as const;
 const VIAS = ['auto', 'flag', 'env', 'publish-config', 'npmrc', 'yarnrc'] as const;
 
 /** `--expect-*`, `--trusted-root`, `--npm-keys`, `--offline`, `--tarball`: what verification is handed. */
-export function readVerifyFlags(values: FlagValues, cwd: string): { policy: IdentityPolicy; tarball: boolean; trust: TrustOptions } {
+export function readVerifyFlags(
+  values: FlagValues,
+  cwd: string,
+): { policy: IdentityPolicy; tarball: boolean; trust: TrustOptions } {
   const trustedRoot = stringFlag(values, 'trusted-root');
   const npmKeys = stringFlag(values, 'npm-keys');
   const trust: TrustOptions =
@@ -74,7 +83,10 @@ Verification flags (as for verify):
     const verify = values.verify !== false;
     const verifyFlags = readVerifyFlags(values, ctx.cwd);
     const accessRaw = stringFlag(values, 'access');
-    const access = accessRaw === undefined ? undefined : choiceFlag(values, 'access', ['public', 'restricted'] as const, 'public');
+    const access =
+      accessRaw === undefined
+        ? undefined
+        : choiceFlag(values, 'access', ['public', 'restricted'] as const, 'public');
     const releaseOptions = {
       cwd: options.cwd,
       registry: options.registry,
@@ -87,15 +99,25 @@ Verification flags (as for verify):
       retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),
       dryRun: boolFlag(values, 'dry-run'),
       force: boolFlag(values, 'force'),
-      verify: verify ? { ...verifyFlags, timeoutMs: intFlag(values, 'verify-timeout', 120, { min: 0, max: 3600 }) * 1000 } : null,
+      verify: verify
+        ? { ...verifyFlags, timeoutMs: intFlag(values, 'verify-timeout', 120, { min: 0, max: 3600 }) * 1000 }
+        : null,
     };
     const interactive = (output.json ? process.stderr.isTTY : process.stdout.isTTY) === true;
     const progress = createProgress({ output, env: ctx.env, verify, interactive });
+    // Killed publishers' own children (lifecycle scripts) can hold pipes open
+    // long after the files are restored; do not let them delay exit 130.
+    // Only in the real CLI process, never in a test runner hosting main().
+    const forceExit = () => {
+      if (/provenant(\.js)?$/.test(process.argv[1] ?? '')) setTimeout(() => process.exit(130), 1500).unref();
+    };
+    signal.addEventListener('abort', forceExit, { once: true });
     try {
       const result = await runRelease(releaseOptions, { ctx, signal, onEvent: (e) => progress.onEvent(e) });
       await progress.close();
       return emitReport(result.report, options, output, ctx.env);
     } finally {
+      signal.removeEventListener('abort', forceExit);
       await progress.close();
     }
   },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { ExecFn } from '../context.js';
+import { untilAborted } from './abortable.js';
 import { publisherMessage } from './classify.js';
 import type { PublisherAdapter, PublishTarget } from './types.js';
 
@@ -46,12 +47,16 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
       invocations.map((inv) =>
         limit(async () => {
           if (input.signal?.aborted) return;
-          const run = await input.exec(inv.file, inv.args, {
-            cwd: inv.cwd,
-            env: { ...input.env, ...inv.env },
-            extendEnv: false,
-            signal: input.signal,
-          });
+          const run = await untilAborted(
+            input.exec(inv.file, inv.args, {
+              cwd: inv.cwd,
+              env: { ...input.env, ...inv.env },
+              extendEnv: false,
+              signal: input.signal,
+            }),
+            input.signal,
+          );
+          if (input.signal?.aborted) return;
           const found = input.adapter.readPack(inv, run, readOrNull);
           for (const [name, integrity] of found) result.integrity.set(name, integrity);
           if (run.exitCode !== 0 || found.size === 0) {

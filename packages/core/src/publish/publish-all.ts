@@ -4,6 +4,7 @@ import { problem, type Problem } from '../problems.js';
 import { redact } from '../redact.js';
 import { retryDelayMs } from '../registry/http-retry.js';
 import type { Packument } from '../registry/packument.js';
+import { untilAborted } from './abortable.js';
 import { sameIntegrity } from './integrity.js';
 import { publishInOrder } from './scheduler.js';
 import type { Invocation, PublishCommandOptions, PublisherAdapter, PublishOutcome, PublishTarget } from './types.js';
@@ -108,12 +109,16 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       invocation: inv,
       attempt: Math.max(...targets.map((t) => progress.get(t.name)?.attempts ?? 1)),
     });
-    const result = await input.exec(inv.file, inv.args, {
-      cwd: inv.cwd,
-      env: { ...input.env, ...inv.env },
-      extendEnv: false,
-      signal: input.signal,
-    });
+    const result = await untilAborted(
+      input.exec(inv.file, inv.args, {
+        cwd: inv.cwd,
+        env: { ...input.env, ...inv.env },
+        extendEnv: false,
+        signal: input.signal,
+      }),
+      input.signal,
+    );
+    if (input.signal?.aborted) return new Map(targets.map((t) => [t.name, { kind: 'not-attempted' } as PublishOutcome]));
     if (result.failedToStart !== undefined) {
       const message = redact(`Could not start ${inv.file}: ${result.failedToStart}`);
       return new Map(targets.map((t) => [t.name, { kind: 'failed', message, transient: false } as PublishOutcome]));
@@ -263,7 +268,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
           const outcome = outcomes.get(target.name) ?? { kind: 'not-attempted' };
           const settled = await settle(target, outcome);
           if (settled === 'again') {
-            if (input.adapter.batching === 'whole' && outcome.kind === 'not-attempted') {
+            if (input.adapter.batching === 'whole' && outcome.kind === 'not-attempted' && !input.signal?.aborted) {
               // changesets skipped or lost it: the registry says whether it is there.
               done.set(target.name, await settleExisting(target, 'not reported by the publisher', { ...(progress.get(target.name) as Progress), transientBefore: true }));
             } else again.push(target);

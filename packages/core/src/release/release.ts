@@ -218,9 +218,34 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       },
       { client, sleep: ctx.sleep, now: ctx.now, onResult: (report) => emit({ type: 'verified', report }) },
     );
-    for (const report of reports) verifications.set(report.name, report);
+    for (const report of reports) verifications.set(report.name, flagDroppedProvenance(report, sw));
   }
   return finish(mergeReports(check, records, verifications), restored);
+}
+
+/**
+ * We asked the publisher for provenance: a version without it means the
+ * publisher dropped the switch silently. Say so with PROVENANCE_MISSING even
+ * when the registry has no attestations at all.
+ */
+function flagDroppedProvenance(report: PackageReport, sw: ProvenanceSwitch): PackageReport {
+  if (report.verification?.provenance !== 'missing' && !report.problems.some((p) => p.code === 'ATTESTATIONS_MISSING')) {
+    return report;
+  }
+  if (report.problems.some((p) => p.code === 'PROVENANCE_MISSING')) return report;
+  return {
+    ...report,
+    status: 'unverified',
+    problems: [
+      ...report.problems,
+      problem(
+        'PROVENANCE_MISSING',
+        'error',
+        `${report.name}@${report.version} was published without a provenance attestation, although provenance was switched on via ${sw.via}: the publisher ignored the switch.`,
+        'Use a switch this publisher version honours (--provenance-via auto picks one), and publish a new version.',
+      ),
+    ],
+  };
 }
 
 function plannedTargets(check: CheckResult): PlannedTarget[] {
