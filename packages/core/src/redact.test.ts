@@ -26,4 +26,15 @@ describe('redact', () => {
     registerSecret('nested-secret');
     expect(JSON.stringify(redactDeep({ a: ['x nested-secret'] }))).not.toContain('nested-secret');
   });
+
+  it('keeps JSON text valid: a ${VAR} placeholder stays, an escaped secret goes', () => {
+    const json = JSON.stringify({
+      hint: 'Add `npmAuthToken: "${NPM_TOKEN}"` in .yarnrc.yml',
+      leak: 'npmAuthToken: "abcdef123456"',
+    });
+    const out = redact(json);
+    const parsed = JSON.parse(out) as { hint: string; leak: string };
+    expect(parsed.hint).toBe('Add `npmAuthToken: "${NPM_TOKEN}"` in .yarnrc.yml');
+    expect(parsed.leak).not.toContain('abcdef123456');
+  });
 });

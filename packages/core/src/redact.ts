@@ -11,8 +11,10 @@ export function registerSecret(secret: string | undefined | null): void {
   if (secret && secret.length >= 6) knownSecrets.add(secret);
 }
 
+// The optional backslash before a quote lets this run on JSON text (a report) without eating the
+// escape of `\"${VAR}\"` and breaking the JSON, while still redacting `\"secret\"`.
 const CONFIG_SECRET =
-  /((?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN)["']?\s*[=:]\s*["']?)(?!\$\{)[^\s"']+/gi;
+  /((?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN)\\?["']?\s*[=:]\s*(?:\\?["'])?)(?!\$\{)[^\s"'\\]+/gi;
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 const NPM_PATTERNS = /:\/\/|npm_|[0-9a-f]{8}-[0-9a-f]{4}-/i;
 const BEARER = /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{6,}/g;
