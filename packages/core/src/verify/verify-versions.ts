@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import npa from 'npm-package-arg';
 import semver from 'semver';
 import { isProvenantError, messageOf } from '../errors.js';
 import { hasError, problem, type Problem } from '../problems.js';
@@ -217,11 +218,19 @@ async function fetchVersion(spec: VersionSpec, client: VerifyRegistry): Promise<
 
 /** `name@version`, `@scope/name@version`, `name` (latest) or `name@tag`. */
 export function parseVersionSpec(text: string): VersionSpec | null {
-  const at = text.lastIndexOf('@');
-  const hasVersion = at > 0;
-  const name = hasVersion ? text.slice(0, at) : text;
-  const version = hasVersion ? text.slice(at + 1) : null;
-  if (!/^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i.test(name)) return null;
-  if (version !== null && !/^[\w.+-]+$/.test(version)) return null;
-  return { name, version };
+  // npm's own spec parser decides what a registry spec is; we accept exact versions and dist-tags.
+  if (text.trim() !== text || text.endsWith('@')) return null;
+  let parsed: npa.Result;
+  try {
+    parsed = npa(text);
+  } catch {
+    return null;
+  }
+  if (!parsed.registry || !parsed.name) return null;
+  if (parsed.type === 'version') return { name: parsed.name, version: parsed.fetchSpec };
+  if (parsed.type === 'tag')
+    return { name: parsed.name, version: parsed.rawSpec === '' ? null : parsed.fetchSpec };
+  if (parsed.type === 'range' && (parsed.rawSpec === '' || parsed.rawSpec === '*'))
+    return { name: parsed.name, version: null };
+  return null;
 }
