@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Report } from '@provenant/core';
+// test/ is not a workspace package: reach the built core by path.
+import type { Report } from '../../packages/core/dist/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../packages/cli/bin/provenant.js', import.meta.url));
