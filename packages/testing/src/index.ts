@@ -53,3 +53,12 @@ export {
 } from './tools.js';
 export { makeWorkspace, type FixturePackage, type WorkspaceSpec, type Workspace } from './workspace.js';
 export { makeTempDir, removeDir } from './temp-dir.js';
+export {
+  startFixtureRegistry,
+  FIXTURE_PACKAGES,
+  type FixtureRegistry,
+  type FixtureRegistryOptions,
+  type FixtureTable,
+  type FixtureVersion,
+  type RawAnswer,
+} from './fixture-registry/fixture-registry.js';

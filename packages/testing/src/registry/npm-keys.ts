@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -24,9 +24,32 @@ export interface RegistryKeyFiles {
   npmKeys: NpmKeysDocument;
 }
 
-/** npm's key id: `SHA256:` + unpadded base64 of the SHA-256 of the DER SPKI. */
+function sshString(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/**
+ * npm's key id for a P-256 key (DER SPKI): the OpenSSH fingerprint, i.e. `SHA256:` and the
+ * unpadded base64 SHA-256 of the key in SSH wire format (`ecdsa-sha2-nistp256`, `nistp256`,
+ * uncompressed point). That is how registry.npmjs.org's `SHA256:jl3bws…` ids are made;
+ * verifiers only match the string.
+ */
 export function npmKeyId(spkiDer: Buffer): string {
-  return `SHA256:${createHash('sha256').update(spkiDer).digest('base64').replace(/=+$/, '')}`;
+  const jwk = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' }).export({ format: 'jwk' });
+  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new Error('npm registry keys are ECDSA P-256');
+  const point = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x, 'base64url'),
+    Buffer.from(jwk.y, 'base64url'),
+  ]);
+  const wire = Buffer.concat([
+    sshString(Buffer.from('ecdsa-sha2-nistp256')),
+    sshString(Buffer.from('nistp256')),
+    sshString(point),
+  ]);
+  return `SHA256:${createHash('sha256').update(wire).digest('base64').replace(/=+$/, '')}`;
 }
 
 /** Generates the registry's ECDSA P-256 signing key for one rig and writes it out. */
