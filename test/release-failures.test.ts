@@ -21,6 +21,7 @@ import {
   stopRig,
   trustFlags,
   type Rig,
+  reportOf,
 } from './release-helpers.js';
 
 let rig: Rig;
@@ -54,16 +55,28 @@ async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> 
 function startSlowRelease(dir: string) {
   const child = spawn(
     process.execPath,
-    [CLI, 'release', '--json', '--access', 'public', '--provenance-via', 'publish-config', ...trustFlags(rig)],
+    [
+      CLI,
+      'release',
+      '--json',
+      '--access',
+      'public',
+      '--provenance-via',
+      'publish-config',
+      ...trustFlags(rig),
+    ],
     { cwd: dir, env: { ...signingEnv(rig), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, exited, output: () => stdout + stderr };
 }
 
@@ -100,7 +113,7 @@ describe('provenant release: failures', () => {
       [`${scope}/d`]: 'skipped',
     });
     expect(codes(second, `${scope}/a`)).toEqual(['ALREADY_PUBLISHED']);
-    expect(second.json?.packages.find((p) => p.name === `${scope}/a`)?.publish).toBeNull();
+    expect(reportOf(second)?.packages.find((p) => p.name === `${scope}/a`)?.publish).toBeNull();
     expect(snapshot(dir)).toEqual(before);
   });
 
@@ -110,7 +123,11 @@ describe('provenant release: failures', () => {
     const before = snapshot(dir);
     const run = startSlowRelease(dir);
     await waitFor(() => existsSync(journalFile(dir)));
-    await waitFor(() => run.output().length > 0 && snapshot(dir)['packages/a/package.json'] !== before['packages/a/package.json']);
+    await waitFor(
+      () =>
+        run.output().length > 0 &&
+        snapshot(dir)['packages/a/package.json'] !== before['packages/a/package.json'],
+    );
     await new Promise((r) => setTimeout(r, 1500)); // inside the publisher by now
     run.child.kill('SIGINT');
     const exit = await run.exited;
@@ -147,7 +164,7 @@ describe('provenant release: failures', () => {
     // a new release refuses while the journal is there
     const refused = await release(rig, dir);
     expect(refused.code).toBe(2);
-    expect(refused.json?.error?.code).toBe('RELEASE_IN_PROGRESS');
+    expect(reportOf(refused)?.error?.code).toBe('RELEASE_IN_PROGRESS');
 
     const restored = await runCli(['restore', '--json'], { cwd: join(dir, 'packages', 'b') });
     expect(restored.code, restored.stderr).toBe(0);

@@ -18,7 +18,13 @@ import {
   type Sigstore,
   type WorkspaceSpec,
 } from '../packages/testing/dist/index.js';
+import type { Report } from '../packages/core/dist/index.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
+
+/** The --json report of a run (typed from the built core). */
+export function reportOf(result: CliResult): (Report & { error?: { code: string } }) | null {
+  return result.json;
+}
 
 export const REPOSITORY = 'https://github.com/acme/widgets';
 export const WORKFLOW = '.github/workflows/release.yml';
@@ -52,7 +58,10 @@ export function fourPackages(scope: string, range = '^1.0.0'): WorkspaceSpec['pa
   ];
 }
 
-export async function fixture(rig: Rig, spec: Partial<WorkspaceSpec> & Pick<WorkspaceSpec, 'packages'>): Promise<string> {
+export async function fixture(
+  rig: Rig,
+  spec: Partial<WorkspaceSpec> & Pick<WorkspaceSpec, 'packages'>,
+): Promise<string> {
   const dir = await makeTempDir('release-e2e');
   rig.temp.push(dir);
   await makeWorkspace(dir, { repository: REPOSITORY, git: true, ...spec });
@@ -78,12 +87,20 @@ export function trustFlags(rig: Rig): string[] {
   return ['--trusted-root', rig.sigstore.trustedRootPath, '--npm-keys', rig.registry.npmKeysPath];
 }
 
-export function release(rig: Rig, dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['release', '--json', ...trustFlags(rig), '--verify-timeout', '20', '--access', 'public', ...args], {
-    cwd: dir,
-    env: signingEnv(rig, env),
-    timeoutMs: 170_000,
-  });
+export function release(
+  rig: Rig,
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return runCli(
+    ['release', '--json', ...trustFlags(rig), '--verify-timeout', '20', '--access', 'public', ...args],
+    {
+      cwd: dir,
+      env: signingEnv(rig, env),
+      timeoutMs: 170_000,
+    },
+  );
 }
 
 /** Every file under `dir` (node_modules and .git excluded) → its bytes, base64. */
@@ -102,14 +119,23 @@ export function snapshot(dir: string): Record<string, string> {
 }
 
 export function statuses(result: CliResult): Record<string, string> {
-  return Object.fromEntries((result.json?.packages ?? []).map((p) => [p.name, p.status]));
+  return Object.fromEntries((reportOf(result)?.packages ?? []).map((p) => [p.name, p.status]));
 }
 
 export function codes(result: CliResult, name: string): string[] {
-  return (result.json?.packages ?? []).find((p) => p.name === name)?.problems.map((p) => p.code) ?? [];
+  return (
+    reportOf(result)
+      ?.packages.find((p) => p.name === name)
+      ?.problems.map((p) => p.code) ?? []
+  );
 }
 
-export async function packument(rig: Rig, name: string): Promise<{ versions?: Record<string, { dist: { integrity: string; attestations?: unknown } }> } | null> {
-  const res = await fetch(new URL(name.replace('/', '%2f'), rig.registry.url), { headers: { accept: 'application/json' } });
+export async function packument(
+  rig: Rig,
+  name: string,
+): Promise<{ versions?: Record<string, { dist: { integrity: string; attestations?: unknown } }> } | null> {
+  const res = await fetch(new URL(name.replace('/', '%2f'), rig.registry.url), {
+    headers: { accept: 'application/json' },
+  });
   return res.status === 404 ? null : ((await res.json()) as never);
 }

@@ -1,7 +1,19 @@
 // `provenant release` with the npm publisher, end to end: real npm, Verdaccio with
 // attestations, local Sigstore, simulated GitHub Actions. Assertions use --json codes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, fixture, fourPackages, packument, release, snapshot, startRig, statuses, stopRig, type Rig } from './release-helpers.js';
+import {
+  codes,
+  fixture,
+  fourPackages,
+  packument,
+  release,
+  snapshot,
+  startRig,
+  statuses,
+  stopRig,
+  type Rig,
+  reportOf,
+} from './release-helpers.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -23,12 +35,14 @@ describe('provenant release (npm)', () => {
       '@e2e-npm/c': 'verified',
       '@e2e-npm/d': 'verified',
     });
-    expect(result.json?.environment.publisher?.name).toBe('npm');
-    expect(result.json?.environment.provenanceVia).toBe('env');
-    for (const pkg of result.json?.packages ?? []) {
+    expect(reportOf(result)?.environment.publisher?.name).toBe('npm');
+    expect(reportOf(result)?.environment.provenanceVia).toBe('env');
+    for (const pkg of reportOf(result)?.packages ?? []) {
       expect(pkg.verification?.provenance).toBe('verified');
       expect(pkg.verification?.identity?.repository).toBe('https://github.com/acme/widgets');
-      expect(pkg.publish?.integrity).toBe((await packument(rig, pkg.name))?.versions?.['1.0.0']?.dist.integrity);
+      expect(pkg.publish?.integrity).toBe(
+        (await packument(rig, pkg.name))?.versions?.['1.0.0']?.dist.integrity,
+      );
     }
     expect(snapshot(dir)).toEqual(before);
     // the token never shows
@@ -46,7 +60,7 @@ describe('provenant release (npm)', () => {
     const before = snapshot(dir);
     const result = await release(rig, dir, ['--provenance-via', 'publish-config']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json?.environment.provenanceVia).toBe('publish-config');
+    expect(reportOf(result)?.environment.provenanceVia).toBe('publish-config');
     expect(new Set(Object.values(statuses(result)))).toEqual(new Set(['verified']));
     expect(snapshot(dir)).toEqual(before);
   });

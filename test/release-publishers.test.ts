@@ -4,7 +4,18 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changesetBin, run, toolVersions, writeYarnrc } from '../packages/testing/dist/index.js';
-import { fixture, fourPackages, release, signingEnv, snapshot, startRig, statuses, stopRig, type Rig } from './release-helpers.js';
+import {
+  fixture,
+  fourPackages,
+  release,
+  signingEnv,
+  snapshot,
+  startRig,
+  statuses,
+  stopRig,
+  type Rig,
+  reportOf,
+} from './release-helpers.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -32,14 +43,18 @@ describe('provenant release through other publishers', () => {
     const before = snapshot(dir);
     const result = await release(rig, dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json?.environment.publisher).toEqual({ name: 'pnpm', version: toolVersions().pnpm });
+    expect(reportOf(result)?.environment.publisher).toEqual({ name: 'pnpm', version: toolVersions().pnpm });
     allVerified(result, scope);
     expect(snapshot(dir)).toEqual(before);
   });
 
   it('yarn berry (yarn npm publish, provenance via .yarnrc.yml, journal under node_modules/.cache)', async () => {
     const scope = '@e2e-yarn';
-    const dir = await fixture(rig, { manager: 'yarn', packages: fourPackages(scope, 'workspace:^'), git: false });
+    const dir = await fixture(rig, {
+      manager: 'yarn',
+      packages: fourPackages(scope, 'workspace:^'),
+      git: false,
+    });
     await writeYarnrc(dir, rig.registry);
     const env = signingEnv(rig, { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
     const install = await run('yarn', ['install'], { cwd: dir, env });
@@ -47,8 +62,8 @@ describe('provenant release through other publishers', () => {
     const before = snapshot(dir);
     const result = await release(rig, dir, ['--provenance-via', 'yarnrc']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json?.environment.publisher?.name).toBe('yarn');
-    expect(result.json?.environment.provenanceVia).toBe('yarnrc');
+    expect(reportOf(result)?.environment.publisher?.name).toBe('yarn');
+    expect(reportOf(result)?.environment.provenanceVia).toBe('yarnrc');
     allVerified(result, scope);
     expect(snapshot(dir)).toEqual(before);
   });
@@ -62,12 +77,15 @@ describe('provenant release through other publishers', () => {
     });
     // the root's node_modules/.bin/changeset, as an install would leave it
     mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(join(dir, 'node_modules', '.bin', 'changeset'), `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`);
+    writeFileSync(
+      join(dir, 'node_modules', '.bin', 'changeset'),
+      `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`,
+    );
     chmodSync(join(dir, 'node_modules', '.bin', 'changeset'), 0o755);
     const before = snapshot(dir);
     const result = await release(rig, dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json?.environment.publisher?.name).toBe('changesets');
+    expect(reportOf(result)?.environment.publisher?.name).toBe('changesets');
     allVerified(result, scope);
     expect(snapshot(dir)).toEqual(before);
   });

@@ -32,19 +32,29 @@ cancelled CI job). Exit 0 when nothing was left to restore or all was restored.`
     const journal = readJournal(root);
     if (journal === null) {
       output.human(`Nothing to restore: no release journal under ${root}.`);
-      if (options.json) output.data(JSON.stringify({ schemaVersion: 1, command: 'restore', restored: [], failed: [] }, null, 2));
+      if (options.json)
+        output.data(
+          JSON.stringify({ schemaVersion: 1, command: 'restore', restored: [], failed: [] }, null, 2),
+        );
       return Promise.resolve(0);
     }
     const outcome = restoreFromJournal(root) ?? { restored: [], failed: [] };
     for (const path of outcome.restored) output.human(`${p.green('✔')} restored ${path}`);
     for (const f of outcome.failed) output.diag(`${p.red('✖')} could not restore ${f.path}: ${f.error}`);
-    if (options.json) output.data(JSON.stringify({ schemaVersion: 1, command: 'restore', ...outcome }, null, 2));
+    if (options.json)
+      output.data(JSON.stringify({ schemaVersion: 1, command: 'restore', ...outcome }, null, 2));
     if (outcome.failed.length > 0) {
-      throw new ProvenantError('JOURNAL_INVALID', `Some files could not be restored; the journal ${journalPath(root)} is kept.`, {
-        hint: 'Fix the cause (permissions?) and run provenant restore again.',
-      });
+      throw new ProvenantError(
+        'JOURNAL_INVALID',
+        `Some files could not be restored; the journal ${journalPath(root)} is kept.`,
+        {
+          hint: 'Fix the cause (permissions?) and run provenant restore again.',
+        },
+      );
     }
-    output.human(`Restored ${outcome.restored.length} file(s) changed by the release started ${journal.startedAt}.`);
+    output.human(
+      `Restored ${outcome.restored.length} file(s) changed by the release started ${journal.startedAt}.`,
+    );
     return Promise.resolve(0);
   },
 };

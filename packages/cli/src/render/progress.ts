@@ -1,4 +1,11 @@
-import { Listr, ListrLogger, ProcessOutput, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
+import {
+  Listr,
+  ListrLogger,
+  ProcessOutput,
+  type DefaultRenderer,
+  type ListrTaskWrapper,
+  type SimpleRenderer,
+} from 'listr2';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 import type { PackageReport, PublishRecord, ReleaseEvent } from '@provenant/core';
@@ -32,7 +39,10 @@ function publishLine(record: PublishRecord): { ok: boolean; text: string } {
   const suffix = codes.length ? ` [${codes.join(', ')}]` : '';
   switch (record.state) {
     case 'published':
-      return { ok: true, text: `published (${record.attempts} attempt${record.attempts === 1 ? '' : 's'}, ${record.durationMs} ms)${suffix}` };
+      return {
+        ok: true,
+        text: `published (${record.attempts} attempt${record.attempts === 1 ? '' : 's'}, ${record.durationMs} ms)${suffix}`,
+      };
     case 'already-published':
       return { ok: true, text: 'already published with the same content: skipped' };
     case 'failed':
@@ -64,10 +74,16 @@ export function plainProgress(options: ProgressOptions): ReleaseProgress {
           say(`  changed ${event.path} (provenance via ${event.via}; restored afterwards)`);
           break;
         case 'publishing':
-          say(`  ${event.names.join(', ')}: publishing${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''} — ${event.command}`);
+          say(
+            `  ${event.names.join(', ')}: publishing${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''} — ${event.command}`,
+          );
           break;
         case 'retrying':
-          say(p.yellow(`  ${event.name}: retrying in ${Math.round(event.delayMs / 100) / 10} s (attempt ${event.attempt})`));
+          say(
+            p.yellow(
+              `  ${event.name}: retrying in ${Math.round(event.delayMs / 100) / 10} s (attempt ${event.attempt})`,
+            ),
+          );
           break;
         case 'published': {
           const line = publishLine(event.record);
@@ -76,7 +92,9 @@ export function plainProgress(options: ProgressOptions): ReleaseProgress {
         }
         case 'verified': {
           const line = verifyLine(event.report);
-          say(`${line.ok ? p.green('✔') : p.red('✖')} ${event.report.name}@${event.report.version}: ${line.text}`);
+          say(
+            `${line.ok ? p.green('✔') : p.red('✖')} ${event.report.name}@${event.report.version}: ${line.text}`,
+          );
           break;
         }
         case 'restored':
@@ -159,11 +177,14 @@ function listrProgress(options: ProgressOptions): ReleaseProgress {
               renderer: 'default',
               rendererOptions: {
                 collapseErrors: false,
-                logger: new ListrLogger({ processOutput: new ProcessOutput(stream as NodeJS.WriteStream, process.stderr) }),
+                logger: new ListrLogger({
+                  processOutput: new ProcessOutput(stream, process.stderr),
+                }),
               },
             },
           );
-          for (const name of event.names) tasks.set(name, { task: null, settle: () => {}, settled: false, title: `${name} waiting` });
+          for (const name of event.names)
+            tasks.set(name, { task: null, settle: () => {}, settled: false, title: `${name} waiting` });
           run = list.run().catch(() => undefined);
           break;
         }
@@ -171,14 +192,16 @@ function listrProgress(options: ProgressOptions): ReleaseProgress {
           for (const name of event.names) update(name, 'packing');
           break;
         case 'publishing':
-          for (const name of event.names) update(name, event.attempt > 1 ? `publishing (attempt ${event.attempt})` : 'publishing');
+          for (const name of event.names)
+            update(name, event.attempt > 1 ? `publishing (attempt ${event.attempt})` : 'publishing');
           break;
         case 'retrying':
           update(event.name, `retrying in ${Math.round(event.delayMs / 100) / 10} s`);
           break;
         case 'published': {
           const line = publishLine(event.record);
-          if (event.record.state === 'published' && options.verify) update(event.record.name, 'published, waiting to verify');
+          if (event.record.state === 'published' && options.verify)
+            update(event.record.name, 'published, waiting to verify');
           else settle(event.record.name, line.ok, line.text);
           break;
         }

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { detectStyle, setNpmrcProvenance, setPublishConfigProvenance, setYarnrcProvenance } from './edit-config.js';
+import {
+  detectStyle,
+  setNpmrcProvenance,
+  setPublishConfigProvenance,
+  setYarnrcProvenance,
+} from './edit-config.js';
 
 describe('setPublishConfigProvenance', () => {
   it('keeps 4-space indentation, key order and the final newline', () => {
-    const text = '{\n    "name": "a",\n    "version": "1.0.0",\n    "publishConfig": {\n        "access": "public"\n    },\n    "main": "i.js"\n}\n';
+    const text =
+      '{\n    "name": "a",\n    "version": "1.0.0",\n    "publishConfig": {\n        "access": "public"\n    },\n    "main": "i.js"\n}\n';
     expect(setPublishConfigProvenance(text)).toBe(
       '{\n    "name": "a",\n    "version": "1.0.0",\n    "publishConfig": {\n        "access": "public",\n        "provenance": true\n    },\n    "main": "i.js"\n}\n',
     );
@@ -34,7 +40,9 @@ describe('rc files', () => {
     expect(setNpmrcProvenance('provenance = true\n')).toBeNull();
   });
   it('.yarnrc.yml', () => {
-    expect(setYarnrcProvenance('nodeLinker: node-modules\n')).toBe('nodeLinker: node-modules\nnpmPublishProvenance: true\n');
+    expect(setYarnrcProvenance('nodeLinker: node-modules\n')).toBe(
+      'nodeLinker: node-modules\nnpmPublishProvenance: true\n',
+    );
     expect(setYarnrcProvenance('npmPublishProvenance: false\n')).toBe('npmPublishProvenance: true\n');
     expect(setYarnrcProvenance('npmPublishProvenance: true\n')).toBeNull();
   });

@@ -29,7 +29,9 @@ export function setPublishConfigProvenance(text: string): string | null {
   const manifest = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
   const current = manifest.publishConfig;
   const publishConfig: Record<string, unknown> =
-    current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as Record<string, unknown>) } : {};
+    current && typeof current === 'object' && !Array.isArray(current)
+      ? { ...(current as Record<string, unknown>) }
+      : {};
   if (publishConfig.provenance === true) return null;
   publishConfig.provenance = true;
   manifest.publishConfig = publishConfig;

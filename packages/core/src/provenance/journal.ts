@@ -89,9 +89,13 @@ export function readJournal(root: string): JournalData | null {
     for (const entry of data.entries) checkEntryPath(root, entry.path);
     return data;
   } catch (error) {
-    throw new ProvenantError('JOURNAL_INVALID', `The release journal ${file} is unreadable: ${messageOf(error)}`, {
-      hint: 'Restore the files it lists by hand (git diff shows them), then delete the journal.',
-    });
+    throw new ProvenantError(
+      'JOURNAL_INVALID',
+      `The release journal ${file} is unreadable: ${messageOf(error)}`,
+      {
+        hint: 'Restore the files it lists by hand (git diff shows them), then delete the journal.',
+      },
+    );
   }
 }
 
@@ -186,7 +190,9 @@ export class Journal {
       throw new ProvenantError(
         'RELEASE_IN_PROGRESS',
         `A release journal from ${existing.startedAt} (pid ${existing.pid}) is still at ${journalPath(root)}.`,
-        { hint: 'If no other release is running, run `provenant restore` to put its files back, then try again.' },
+        {
+          hint: 'If no other release is running, run `provenant restore` to put its files back, then try again.',
+        },
       );
     }
     const journal = new Journal(root, {

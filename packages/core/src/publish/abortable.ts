@@ -6,9 +6,16 @@ import type { ExecResult } from '../context.js';
  * (lifecycle scripts) may hold its output open for a long time; restoring
  * files must not wait for them.
  */
+export const INTERRUPTED_RESULT: Readonly<ExecResult> = Object.freeze({
+  exitCode: 130,
+  stdout: '',
+  stderr: '',
+  failedToStart: 'interrupted',
+});
+
 export function untilAborted(run: Promise<ExecResult>, signal: AbortSignal | undefined): Promise<ExecResult> {
   if (!signal) return run;
-  const interrupted: ExecResult = { exitCode: 130, stdout: '', stderr: '', failedToStart: 'interrupted' };
+  const interrupted = INTERRUPTED_RESULT;
   if (signal.aborted) return Promise.race([run, Promise.resolve(interrupted)]);
   return new Promise((resolve, reject) => {
     const onAbort = () => resolve(interrupted);

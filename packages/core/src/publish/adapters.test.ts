@@ -25,36 +25,77 @@ describe('npm adapter', () => {
     const inv = npm.publishInvocation([a, b], { ...options, provenanceArgs: ['--provenance'] });
     expect(inv.cwd).toBe('/r');
     expect(inv.args).toEqual([
-      'publish', '-w', '@s/a', '-w', '@s/b', '--json',
-      '--registry', 'http://127.0.0.1:4873/', '--tag', 'next', '--access', 'public', '--provenance',
+      'publish',
+      '-w',
+      '@s/a',
+      '-w',
+      '@s/b',
+      '--json',
+      '--registry',
+      'http://127.0.0.1:4873/',
+      '--tag',
+      'next',
+      '--access',
+      'public',
+      '--provenance',
     ]);
     expect(inv.env.NPM_CONFIG_PROVENANCE).toBe('true');
   });
   it('a single-package repo publishes the root itself', () => {
-    expect(npm.publishInvocation([{ ...a, dir: '/r', relDir: '' }], options).args.slice(0, 2)).toEqual(['publish', '--json']);
+    expect(npm.publishInvocation([{ ...a, dir: '/r', relDir: '' }], options).args.slice(0, 2)).toEqual([
+      'publish',
+      '--json',
+    ]);
   });
   it('reads a batch that stopped at a failure', () => {
     const stdout = JSON.stringify({
       '@s/a': { id: '@s/a@1.0.0', name: '@s/a', integrity: 'sha512-AAA' },
       error: { summary: 'You cannot publish over the previously published versions: 1.0.0.', detail: '' },
     });
-    const out = npm.readOutcome([a, b], { exitCode: 1, stdout, stderr: 'npm error You cannot publish over…' });
+    const out = npm.readOutcome([a, b], {
+      exitCode: 1,
+      stdout,
+      stderr: 'npm error You cannot publish over…',
+    });
     expect(out.get('@s/a')).toEqual({ kind: 'published', integrity: 'sha512-AAA' });
     expect(out.get('@s/b')).toEqual({ kind: 'not-attempted' });
   });
   it('reads a single package: success and failure kinds', () => {
     const single = JSON.stringify({ id: '@s/a@1.0.0', name: '@s/a', integrity: 'sha512-X' });
-    expect(npm.readOutcome([a], ok(single)).get('@s/a')).toEqual({ kind: 'published', integrity: 'sha512-X' });
-    const conflict = { exitCode: 1, stdout: '', stderr: 'npm error You cannot publish over the previously published versions: 1.0.0.' };
+    expect(npm.readOutcome([a], ok(single)).get('@s/a')).toEqual({
+      kind: 'published',
+      integrity: 'sha512-X',
+    });
+    const conflict = {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'npm error You cannot publish over the previously published versions: 1.0.0.',
+    };
     expect(npm.readOutcome([a], conflict).get('@s/a')?.kind).toBe('already-published');
-    const limited = { exitCode: 1, stdout: '', stderr: 'npm error code E429\nnpm error 429 Too Many Requests - PUT http://x/@s%2fa' };
+    const limited = {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'npm error code E429\nnpm error 429 Too Many Requests - PUT http://x/@s%2fa',
+    };
     expect(npm.readOutcome([a], limited).get('@s/a')?.kind).toBe('rate-limited');
   });
   it('packs all workspaces in one dry run', () => {
     const [inv] = npm.packInvocations([a, b], { root: '/r', tmpDir: '/t', env: {} });
     expect(inv?.args).toEqual(['pack', '--dry-run', '--json', '-w', '@s/a', '-w', '@s/b']);
-    const stdout = '> prepack\n' + JSON.stringify([{ name: '@s/a', integrity: 'sha512-A' }, { name: '@s/b', integrity: 'sha512-B' }], null, 2);
-    expect(Object.fromEntries(npm.readPack(inv!, ok(stdout), () => null))).toEqual({ '@s/a': 'sha512-A', '@s/b': 'sha512-B' });
+    const stdout =
+      '> prepack\n' +
+      JSON.stringify(
+        [
+          { name: '@s/a', integrity: 'sha512-A' },
+          { name: '@s/b', integrity: 'sha512-B' },
+        ],
+        null,
+        2,
+      );
+    expect(Object.fromEntries(npm.readPack(inv!, ok(stdout), () => null))).toEqual({
+      '@s/a': 'sha512-A',
+      '@s/b': 'sha512-B',
+    });
   });
 });
 
@@ -63,13 +104,24 @@ describe('pnpm adapter', () => {
   it('publishes one package from its folder, never -r', () => {
     const inv = pnpm.publishInvocation([a], options);
     expect(inv.cwd).toBe('/r/packages/a');
-    expect(inv.args).toEqual(['publish', '--no-git-checks', '--registry', 'http://127.0.0.1:4873/', '--tag', 'next', '--access', 'public']);
+    expect(inv.args).toEqual([
+      'publish',
+      '--no-git-checks',
+      '--registry',
+      'http://127.0.0.1:4873/',
+      '--tag',
+      'next',
+      '--access',
+      'public',
+    ]);
     expect(() => pnpm.publishInvocation([a, b], options)).toThrow();
   });
   it('hashes the tarball pnpm packed', () => {
     const [inv] = pnpm.packInvocations([a], { root: '/r', tmpDir: '/t', env: {} });
-    const out = pnpm.readPack(inv!, ok(JSON.stringify({ name: '@s/a', filename: '/t/s-a-1.0.0.tgz' })), (p) =>
-      p === '/t/s-a-1.0.0.tgz' ? Buffer.from('tarball') : null,
+    const out = pnpm.readPack(
+      inv!,
+      ok(JSON.stringify({ name: '@s/a', filename: '/t/s-a-1.0.0.tgz' })),
+      (p) => (p === '/t/s-a-1.0.0.tgz' ? Buffer.from('tarball') : null),
     );
     expect(out.get('@s/a')).toMatch(/^sha512-/);
   });
@@ -78,7 +130,11 @@ describe('pnpm adapter', () => {
 describe('yarn adapter', () => {
   const yarn = yarnAdapter('4.9.2');
   it('runs yarn npm publish in the workspace with the registry in the environment', () => {
-    const inv = yarn.publishInvocation([a], { ...options, provenanceArgs: ['--provenance'], provenanceEnv: {} });
+    const inv = yarn.publishInvocation([a], {
+      ...options,
+      provenanceArgs: ['--provenance'],
+      provenanceEnv: {},
+    });
     expect(inv.args).toEqual(['npm', 'publish', '--tag', 'next', '--access', 'public', '--provenance']);
     expect(inv.env.YARN_NPM_PUBLISH_REGISTRY).toBe('http://127.0.0.1:4873/');
   });
@@ -120,8 +176,13 @@ describe('classifyFailure', () => {
     const failed = classifyFailure('npm error 401 Unauthorized - token npm_SECRETSECRET123 is invalid');
     expect(failed).toMatchObject({ kind: 'failed', transient: false });
     expect(JSON.stringify(failed)).not.toContain('SECRETSECRET');
-    expect(classifyFailure('npm error code EOTP\nnpm error This operation requires a one-time password')).toMatchObject({ kind: 'needs-otp' });
-    expect(classifyFailure('npm error code E503\nnpm error 503 Service Unavailable')).toMatchObject({ kind: 'failed', transient: true });
+    expect(
+      classifyFailure('npm error code EOTP\nnpm error This operation requires a one-time password'),
+    ).toMatchObject({ kind: 'needs-otp' });
+    expect(classifyFailure('npm error code E503\nnpm error 503 Service Unavailable')).toMatchObject({
+      kind: 'failed',
+      transient: true,
+    });
     expect(classifyFailure('npm error code ECONNRESET')).toMatchObject({ kind: 'failed', transient: true });
   });
 });

@@ -16,7 +16,9 @@ export function changesetsAdapter(
 ): PublisherAdapter {
   const bin = options.bin ?? 'changeset';
   const packer =
-    options.underlying === 'pnpm' ? pnpmAdapter('', options.underlyingBin) : npmAdapter('', options.underlyingBin);
+    options.underlying === 'pnpm'
+      ? pnpmAdapter('', options.underlyingBin)
+      : npmAdapter('', options.underlyingBin);
   return {
     name: 'changesets',
     version,
@@ -52,6 +54,7 @@ const NAME_AT_VERSION = /(@?[a-z0-9][\w.-]*(?:\/[\w.-]+)?)@(\d[^\s]*)/i;
 /** Reads changesets' log: the success list, per-package errors, "already published" warnings. */
 export function readChangesetsOutput(names: readonly string[], output: string): Map<string, PublishOutcome> {
   const out = new Map<string, PublishOutcome>();
+  // eslint-disable-next-line no-control-regex -- strips ANSI colours
   const lines = output.split(/\r?\n/).map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''));
   let inSuccessList = false;
   for (let i = 0; i < lines.length; i++) {
@@ -67,7 +70,9 @@ export function readChangesetsOutput(names: readonly string[], output: string): 
       inSuccessList = false;
       continue;
     }
-    const already = /warn (\S+) is not being published because version (\S+) is already published/i.exec(line);
+    const already = /warn (\S+) is not being published because version (\S+) is already published/i.exec(
+      line,
+    );
     if (already?.[1]) {
       out.set(already[1], { kind: 'already-published', message: publisherMessage(line) });
       continue;

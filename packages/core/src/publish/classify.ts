@@ -6,9 +6,13 @@ import type { PublishOutcome } from './types.js';
  * npm), yarn and changesets all pass the registry's own words through, so
  * one set of patterns serves them all.
  */
-export function classifyFailure(output: string): Exclude<PublishOutcome, { kind: 'published' } | { kind: 'not-attempted' }> {
+export function classifyFailure(
+  output: string,
+): Exclude<PublishOutcome, { kind: 'published' } | { kind: 'not-attempted' }> {
   const message = publisherMessage(output);
-  if (/cannot publish over|previously published version|EPUBLISHCONFLICT|\bE409\b|409 Conflict/i.test(output)) {
+  if (
+    /cannot publish over|previously published version|EPUBLISHCONFLICT|\bE409\b|409 Conflict/i.test(output)
+  ) {
     return { kind: 'already-published', message };
   }
   if (/\bEOTP\b|one-time pass(word|code)|\botp\b.*required|two-factor/i.test(output)) {
@@ -36,10 +40,13 @@ function retryAfterMs(output: string): number | null {
 export function publisherMessage(output: string): string {
   const lines = output
     .split(/\r?\n/)
+    // eslint-disable-next-line no-control-regex -- strips ANSI colours
     .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trimEnd())
     .filter((l) => l.trim() !== '')
     .filter((l) => !/A complete log of this run|^npm (notice|warn|verbose|http|timing)\b/i.test(l));
-  const errorLines = lines.filter((l) => /error|ERR!|YN0\d{3}|ERR_PNPM|failed|denied|forbidden|E\d{3}\b/i.test(l));
+  const errorLines = lines.filter((l) =>
+    /error|ERR!|YN0\d{3}|ERR_PNPM|failed|denied|forbidden|E\d{3}\b/i.test(l),
+  );
   const chosen = (errorLines.length > 0 ? errorLines : lines).slice(0, 12).join('\n');
   const text = chosen.length > 2000 ? `${chosen.slice(0, 2000)}…` : chosen;
   return redact(text || 'the publisher exited with an error and printed nothing');

@@ -1,7 +1,14 @@
 import type { ExecResult } from '../context.js';
 import { classifyFailure } from './classify.js';
 import { isRecord, parseTrailingJson } from './json-output.js';
-import type { Invocation, PackOptions, PublishCommandOptions, PublishOutcome, PublisherAdapter, PublishTarget } from './types.js';
+import type {
+  Invocation,
+  PackOptions,
+  PublishCommandOptions,
+  PublishOutcome,
+  PublisherAdapter,
+  PublishTarget,
+} from './types.js';
 
 /** Quiet, non-interactive npm. */
 export const NPM_QUIET_ENV: Readonly<Record<string, string>> = {
@@ -60,7 +67,10 @@ export function npmAdapter(version: string, bin = 'npm'): PublisherAdapter {
   };
 }
 
-export function readNpmPublishJson(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome> {
+export function readNpmPublishJson(
+  targets: readonly PublishTarget[],
+  result: ExecResult,
+): Map<string, PublishOutcome> {
   const out = new Map<string, PublishOutcome>();
   const json = parseTrailingJson(result.stdout);
   const published = new Map<string, string | null>();

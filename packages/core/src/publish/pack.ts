@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { ExecFn } from '../context.js';
-import { untilAborted } from './abortable.js';
+import { INTERRUPTED_RESULT, untilAborted } from './abortable.js';
 import { publisherMessage } from './classify.js';
 import type { PublisherAdapter, PublishTarget } from './types.js';
 
@@ -56,7 +56,7 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
             }),
             input.signal,
           );
-          if (input.signal?.aborted) return;
+          if (run === INTERRUPTED_RESULT) return;
           const found = input.adapter.readPack(inv, run, readOrNull);
           for (const [name, integrity] of found) result.integrity.set(name, integrity);
           if (run.exitCode !== 0 || found.size === 0) {

@@ -8,7 +8,7 @@ import { publishAll, type PlannedTarget, type PublishAllInput } from './publish-
 function fakeNpm(script: Record<string, Array<'ok' | '429' | '503' | 'fail' | 'lost'>> = {}) {
   const registry = new Map<string, string>(); // name → integrity
   const runs: string[][] = [];
-  const exec: ExecFn = async (_file, args) => {
+  const exec: ExecFn = (_file, args) => {
     const names = args.flatMap((a, i) => (args[i - 1] === '-w' ? [a] : []));
     runs.push(names);
     const json: Record<string, unknown> = {};
@@ -19,23 +19,23 @@ function fakeNpm(script: Record<string, Array<'ok' | '429' | '503' | 'fail' | 'l
         json.error = { summary: 'You cannot publish over the previously published versions: 1.0.0.' };
         return fail(json, 'npm error You cannot publish over the previously published versions: 1.0.0.');
       }
-      if (step === '429') return fail(json, 'npm error code E429\nnpm error 429 Too Many Requests - PUT http://r/x');
-      if (step === '503') return fail(json, 'npm error code E503\nnpm error 503 Service Unavailable - PUT http://r/x');
-      if (step === 'fail') return fail(json, 'npm error code E403\nnpm error 403 Forbidden - you do not have permission');
+      if (step === '429')
+        return fail(json, 'npm error code E429\nnpm error 429 Too Many Requests - PUT http://r/x');
+      if (step === '503')
+        return fail(json, 'npm error code E503\nnpm error 503 Service Unavailable - PUT http://r/x');
+      if (step === 'fail')
+        return fail(json, 'npm error code E403\nnpm error 403 Forbidden - you do not have permission');
       registry.set(name, integrity);
       if (step === 'lost') return fail(json, 'npm error code ECONNRESET\nnpm error network socket hang up');
       json[name] = { id: `${name}@1.0.0`, name, integrity };
     }
-    return { exitCode: 0, stdout: JSON.stringify(json), stderr: '' };
+    return Promise.resolve({ exitCode: 0, stdout: JSON.stringify(json), stderr: '' });
   };
-  const fail = (json: Record<string, unknown>, stderr: string): ExecResult => ({
-    exitCode: 1,
-    stdout: JSON.stringify(json),
-    stderr,
-  });
-  const getPackument = async (name: string): Promise<Packument | null> => {
+  const fail = (json: Record<string, unknown>, stderr: string): Promise<ExecResult> =>
+    Promise.resolve({ exitCode: 1, stdout: JSON.stringify(json), stderr });
+  const getPackument = (name: string): Promise<Packument | null> => {
     const integrity = registry.get(name);
-    return integrity ? { name, versions: { '1.0.0': { dist: { integrity } } } } : null;
+    return Promise.resolve(integrity ? { name, versions: { '1.0.0': { dist: { integrity } } } } : null);
   };
   return { registry, runs, exec, getPackument };
 }
@@ -49,7 +49,11 @@ const target = (name: string, deps: string[] = []): PlannedTarget => ({
   tag: undefined,
 });
 
-function input(fake: ReturnType<typeof fakeNpm>, targets: PlannedTarget[], extra: Partial<PublishAllInput> = {}): PublishAllInput {
+function input(
+  fake: ReturnType<typeof fakeNpm>,
+  targets: PlannedTarget[],
+  extra: Partial<PublishAllInput> = {},
+): PublishAllInput {
   return {
     adapter: npmAdapter('11.6.0'),
     targets,
@@ -60,7 +64,7 @@ function input(fake: ReturnType<typeof fakeNpm>, targets: PlannedTarget[], extra
     exec: fake.exec,
     env: {},
     getPackument: fake.getPackument,
-    sleep: async () => {},
+    sleep: () => Promise.resolve(),
     now: () => 0,
     ...extra,
   };
@@ -69,9 +73,16 @@ function input(fake: ReturnType<typeof fakeNpm>, targets: PlannedTarget[], extra
 describe('publishAll', () => {
   it('publishes a DAG in batches, dependencies first', async () => {
     const fake = fakeNpm();
-    const records = await publishAll(input(fake, [target('a'), target('b'), target('c', ['a', 'b']), target('d', ['c'])]));
+    const records = await publishAll(
+      input(fake, [target('a'), target('b'), target('c', ['a', 'b']), target('d', ['c'])]),
+    );
     expect([...records.values()].map((r) => [r.name, r.state])).toEqual(
-      expect.arrayContaining([['a', 'published'], ['b', 'published'], ['c', 'published'], ['d', 'published']]),
+      expect.arrayContaining([
+        ['a', 'published'],
+        ['b', 'published'],
+        ['c', 'published'],
+        ['d', 'published'],
+      ]),
     );
     expect(fake.runs).toEqual([['a'], ['b'], ['c'], ['d']]);
     expect(records.get('a')?.integrity).toBe('sha512-a');
@@ -80,7 +91,9 @@ describe('publishAll', () => {
   it('a failed package blocks its dependents; a stopped batch is finished one by one', async () => {
     const fake = fakeNpm({ b: ['fail', 'fail'] });
     const records = await publishAll(
-      input(fake, [target('a'), target('b'), target('x'), target('c', ['b']), target('d', ['c'])], { concurrency: 1 }),
+      input(fake, [target('a'), target('b'), target('x'), target('c', ['b']), target('d', ['c'])], {
+        concurrency: 1,
+      }),
     );
     expect(records.get('b')?.state).toBe('failed');
     expect(records.get('b')?.problems.map((p) => p.code)).toEqual(['PUBLISH_FAILED']);
@@ -96,9 +109,13 @@ describe('publishAll', () => {
   it('retries rate limits and 5xx, then warns RATE_LIMITED', async () => {
     const fake = fakeNpm({ a: ['429', '503', 'ok'] });
     const delays: number[] = [];
-    const records = await publishAll(input(fake, [target('a')], { sleep: async (ms) => void delays.push(ms) }));
+    const records = await publishAll(
+      input(fake, [target('a')], { sleep: (ms) => Promise.resolve(void delays.push(ms)) }),
+    );
     expect(records.get('a')).toMatchObject({ state: 'published', attempts: 3 });
-    expect(records.get('a')?.problems.map((p) => [p.code, p.severity])).toEqual([['RATE_LIMITED', 'warning']]);
+    expect(records.get('a')?.problems.map((p) => [p.code, p.severity])).toEqual([
+      ['RATE_LIMITED', 'warning'],
+    ]);
     expect(delays).toHaveLength(2);
   });
 
@@ -122,7 +139,9 @@ describe('publishAll', () => {
     fake.registry.set('other', 'sha512-somethingelse');
     const records = await publishAll(input(fake, [target('same'), target('other')], { concurrency: 1 }));
     expect(records.get('same')).toMatchObject({ state: 'already-published' });
-    expect(records.get('same')?.problems.map((p) => [p.code, p.severity])).toEqual([['ALREADY_PUBLISHED', 'info']]);
+    expect(records.get('same')?.problems.map((p) => [p.code, p.severity])).toEqual([
+      ['ALREADY_PUBLISHED', 'info'],
+    ]);
     expect(records.get('other')?.problems.map((p) => p.code)).toEqual(['PUBLISHED_CONTENT_DIFFERS']);
   });
 

@@ -4,10 +4,16 @@ import { problem, type Problem } from '../problems.js';
 import { redact } from '../redact.js';
 import { retryDelayMs } from '../registry/http-retry.js';
 import type { Packument } from '../registry/packument.js';
-import { untilAborted } from './abortable.js';
+import { INTERRUPTED_RESULT, untilAborted } from './abortable.js';
 import { sameIntegrity } from './integrity.js';
 import { publishInOrder } from './scheduler.js';
-import type { Invocation, PublishCommandOptions, PublisherAdapter, PublishOutcome, PublishTarget } from './types.js';
+import type {
+  Invocation,
+  PublishCommandOptions,
+  PublisherAdapter,
+  PublishOutcome,
+  PublishTarget,
+} from './types.js';
 
 export interface PlannedTarget extends PublishTarget {
   /** Workspace packages it needs published first. */
@@ -73,8 +79,11 @@ interface Progress {
 export async function publishAll(input: PublishAllInput): Promise<Map<string, PublishRecord>> {
   const records = new Map<string, PublishRecord>();
   const byName = new Map(input.targets.map((t) => [t.name, t]));
-  const progress = new Map(
-    input.targets.map((t) => [t.name, { attempts: 0, startedAt: null, throttled: false, transientBefore: false } as Progress]),
+  const progress = new Map<string, Progress>(
+    input.targets.map((t) => [
+      t.name,
+      { attempts: 0, startedAt: null, throttled: false, transientBefore: false },
+    ]),
   );
   const backoff = input.backoff ?? { minDelayMs: 1000, maxDelayMs: 30_000 };
 
@@ -118,10 +127,13 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       }),
       input.signal,
     );
-    if (input.signal?.aborted) return new Map(targets.map((t) => [t.name, { kind: 'not-attempted' } as PublishOutcome]));
+    if (result === INTERRUPTED_RESULT)
+      return new Map<string, PublishOutcome>(targets.map((t) => [t.name, { kind: 'not-attempted' }]));
     if (result.failedToStart !== undefined) {
       const message = redact(`Could not start ${inv.file}: ${result.failedToStart}`);
-      return new Map(targets.map((t) => [t.name, { kind: 'failed', message, transient: false } as PublishOutcome]));
+      return new Map<string, PublishOutcome>(
+        targets.map((t) => [t.name, { kind: 'failed', message, transient: false }]),
+      );
     }
     return input.adapter.readOutcome(targets, result);
   };
@@ -140,14 +152,19 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       case 'already-published':
         return settleExisting(target, outcome.message, p);
       case 'needs-otp':
-        return finish(target.name, 'failed', [
-          problem(
-            'OTP_REQUIRED',
-            'error',
-            `The registry asked for a one-time password to publish ${target.name}@${target.version}: ${outcome.message}`,
-            'Publish from CI with an automation or granular token (no 2FA prompt), or npm trusted publishing.',
-          ),
-        ], packed);
+        return finish(
+          target.name,
+          'failed',
+          [
+            problem(
+              'OTP_REQUIRED',
+              'error',
+              `The registry asked for a one-time password to publish ${target.name}@${target.version}: ${outcome.message}`,
+              'Publish from CI with an automation or granular token (no 2FA prompt), or npm trusted publishing.',
+            ),
+          ],
+          packed,
+        );
       case 'rate-limited':
       case 'failed': {
         const retryable = outcome.kind === 'rate-limited' || outcome.transient;
@@ -158,28 +175,43 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
             outcome.kind === 'rate-limited' && outcome.retryAfterMs !== null
               ? Math.min(outcome.retryAfterMs, backoff.maxDelayMs)
               : retryDelayMs({ retries: input.retries, ...backoff }, p.attempts - 1, null, input.now());
-          input.onEvent?.({ type: 'retrying', name: target.name, attempt: p.attempts + 1, delayMs, reason: outcome.message });
+          input.onEvent?.({
+            type: 'retrying',
+            name: target.name,
+            attempt: p.attempts + 1,
+            delayMs,
+            reason: outcome.message,
+          });
           await input.sleep(delayMs);
           return 'again';
         }
         const limited = outcome.kind === 'rate-limited';
-        return finish(target.name, 'failed', [
-          problem(
-            'PUBLISH_FAILED',
-            'error',
-            `${input.adapter.name} could not publish ${target.name}@${target.version}${
-              p.attempts > 1 ? ` (after ${p.attempts} attempts)` : ''
-            }: ${outcome.message}`,
-            limited
-              ? 'The registry kept rate-limiting; run again later (already published packages are skipped).'
-              : 'Fix the cause above and run release again: packages already published are skipped.',
-          ),
-        ], packed);
+        return finish(
+          target.name,
+          'failed',
+          [
+            problem(
+              'PUBLISH_FAILED',
+              'error',
+              `${input.adapter.name} could not publish ${target.name}@${target.version}${
+                p.attempts > 1 ? ` (after ${p.attempts} attempts)` : ''
+              }: ${outcome.message}`,
+              limited
+                ? 'The registry kept rate-limiting; run again later (already published packages are skipped).'
+                : 'Fix the cause above and run release again: packages already published are skipped.',
+            ),
+          ],
+          packed,
+        );
       }
     }
   };
 
-  const confirmUpload = async (target: PlannedTarget, integrity: string | null, p: Progress): Promise<boolean> => {
+  const confirmUpload = async (
+    target: PlannedTarget,
+    integrity: string | null,
+    p: Progress,
+  ): Promise<boolean> => {
     const packed = input.packed.get(target.name) ?? null;
     const problems: Problem[] = [];
     if (p.throttled) {
@@ -195,15 +227,20 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     const registryIntegrity = await registryIntegrityOf(target).catch(() => undefined);
     const expected = packed ?? integrity;
     if (registryIntegrity && expected && !sameIntegrity(registryIntegrity, expected)) {
-      return finish(target.name, 'failed', [
-        ...problems,
-        problem(
-          'PUBLISHED_CONTENT_DIFFERS',
-          'error',
-          `The registry holds ${target.name}@${target.version} with integrity ${registryIntegrity}, not the ${expected} that was packed.`,
-          'Something changed the package between packing and publishing (a lifecycle script?). Bump the version and publish again.',
-        ),
-      ], expected);
+      return finish(
+        target.name,
+        'failed',
+        [
+          ...problems,
+          problem(
+            'PUBLISHED_CONTENT_DIFFERS',
+            'error',
+            `The registry holds ${target.name}@${target.version} with integrity ${registryIntegrity}, not the ${expected} that was packed.`,
+            'Something changed the package between packing and publishing (a lifecycle script?). Bump the version and publish again.',
+          ),
+        ],
+        expected,
+      );
     }
     return finish(target.name, 'published', problems, registryIntegrity ?? expected);
   };
@@ -220,38 +257,60 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     try {
       existing = await registryIntegrityOf(target);
     } catch (error) {
-      return finish(target.name, 'failed', [
-        problem('PUBLISH_FAILED', 'error', `${message} — and the registry could not be read to compare: ${messageOf(error)}`, null),
-      ], packed);
+      return finish(
+        target.name,
+        'failed',
+        [
+          problem(
+            'PUBLISH_FAILED',
+            'error',
+            `${message} — and the registry could not be read to compare: ${messageOf(error)}`,
+            null,
+          ),
+        ],
+        packed,
+      );
     }
     if (existing !== null && packed !== null && sameIntegrity(existing, packed)) {
       // A retry after a lost answer finds our own upload: that is a publish, not a skip.
       if (p.transientBefore) return confirmUpload(target, packed, p);
-      return finish(target.name, 'already-published', [
-        problem(
-          'ALREADY_PUBLISHED',
-          'info',
-          `${target.name}@${target.version} is already on the registry with the same content; skipped.`,
-          null,
-        ),
-      ], existing);
+      return finish(
+        target.name,
+        'already-published',
+        [
+          problem(
+            'ALREADY_PUBLISHED',
+            'info',
+            `${target.name}@${target.version} is already on the registry with the same content; skipped.`,
+            null,
+          ),
+        ],
+        existing,
+      );
     }
-    return finish(target.name, 'failed', [
-      problem(
-        'PUBLISHED_CONTENT_DIFFERS',
-        'error',
-        existing === null
-          ? `${input.adapter.name} says ${target.name}@${target.version} exists, but the registry shows no such version: ${message}`
-          : `${target.name}@${target.version} is already on the registry with integrity ${existing}, but the local pack is ${packed ?? 'unknown'}.`,
-        'A version cannot be published twice with different content: bump the version.',
-      ),
-    ], packed);
+    return finish(
+      target.name,
+      'failed',
+      [
+        problem(
+          'PUBLISHED_CONTENT_DIFFERS',
+          'error',
+          existing === null
+            ? `${input.adapter.name} says ${target.name}@${target.version} exists, but the registry shows no such version: ${message}`
+            : `${target.name}@${target.version} is already on the registry with integrity ${existing}, but the local pack is ${packed ?? 'unknown'}.`,
+          'A version cannot be published twice with different content: bump the version.',
+        ),
+      ],
+      packed,
+    );
   };
 
   /** Runs a group in one process, then anything left over alone, until settled. */
   const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {
     const done = new Map<string, boolean>();
-    let queue: PlannedTarget[][] = groupByTag(names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t));
+    let queue: PlannedTarget[][] = groupByTag(
+      names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t),
+    );
     while (queue.length > 0) {
       const next: PlannedTarget[][] = [];
       for (const group of queue) {
@@ -268,9 +327,19 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
           const outcome = outcomes.get(target.name) ?? { kind: 'not-attempted' };
           const settled = await settle(target, outcome);
           if (settled === 'again') {
-            if (input.adapter.batching === 'whole' && outcome.kind === 'not-attempted' && !input.signal?.aborted) {
+            if (
+              input.adapter.batching === 'whole' &&
+              outcome.kind === 'not-attempted' &&
+              !input.signal?.aborted
+            ) {
               // changesets skipped or lost it: the registry says whether it is there.
-              done.set(target.name, await settleExisting(target, 'not reported by the publisher', { ...(progress.get(target.name) as Progress), transientBefore: true }));
+              done.set(
+                target.name,
+                await settleExisting(target, 'not reported by the publisher', {
+                  ...(progress.get(target.name) as Progress),
+                  transientBefore: true,
+                }),
+              );
             } else again.push(target);
           } else done.set(target.name, settled);
         }
@@ -300,14 +369,19 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
         const r = records.get(d);
         return r !== undefined ? r.state !== 'published' && r.state !== 'already-published' : byName.has(d);
       });
-      finish(name, 'blocked', [
-        problem(
-          'DEPENDENCY_BLOCKED',
-          'error',
-          `Not published: it depends on ${blockers.join(', ') || 'a workspace package'}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
-          'Fix the failure of that dependency first, then run release again.',
-        ),
-      ], input.packed.get(name) ?? null);
+      finish(
+        name,
+        'blocked',
+        [
+          problem(
+            'DEPENDENCY_BLOCKED',
+            'error',
+            `Not published: it depends on ${blockers.join(', ') || 'a workspace package'}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
+            'Fix the failure of that dependency first, then run release again.',
+          ),
+        ],
+        input.packed.get(name) ?? null,
+      );
     } else if (state === 'cancelled') {
       finish(name, 'cancelled', [], input.packed.get(name) ?? null);
     } else {

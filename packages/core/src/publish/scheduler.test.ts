@@ -64,7 +64,13 @@ describe('publishInOrder', () => {
       run: r.run,
       onBlocked: (n, by) => blocked.push([n, by]),
     });
-    expect(Object.fromEntries(state)).toEqual({ a: 'failed', b: 'blocked', c: 'blocked', d: 'blocked', e: 'done' });
+    expect(Object.fromEntries(state)).toEqual({
+      a: 'failed',
+      b: 'blocked',
+      c: 'blocked',
+      d: 'blocked',
+      e: 'done',
+    });
     expect(blocked).toContainEqual(['d', 'a']);
     expect(r.calls.flat().sort()).toEqual(['a', 'e']);
   });

@@ -85,7 +85,8 @@ export async function publishInOrder(
               for (const name of batch) {
                 const ok = results.get(name) === true;
                 state.set(name, ok ? 'done' : 'failed');
-                if (!ok) block(name);
+                // once interrupted, what is left is cancelled, not blocked
+                if (!ok && !options.signal?.aborted) block(name);
               }
               pump();
             });

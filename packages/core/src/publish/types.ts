@@ -63,7 +63,11 @@ export interface PublisherAdapter {
    */
   packInvocations(targets: readonly PublishTarget[], options: PackOptions): Invocation[];
   /** Reads pack output (and files it wrote) into name → integrity. */
-  readPack(invocation: Invocation, result: ExecResult, readBytes: (path: string) => Buffer | null): Map<string, string>;
+  readPack(
+    invocation: Invocation,
+    result: ExecResult,
+    readBytes: (path: string) => Buffer | null,
+  ): Map<string, string>;
 }
 
 export interface PackOptions {

@@ -35,8 +35,8 @@ export function yarnAdapter(version: string, bin = 'yarn'): PublisherAdapter {
       const target = onlyOne(targets);
       const outcome =
         result.exitCode !== 0
-        ? classifyFailure(`${result.stdout}\n${result.stderr}`)
-        : { kind: 'published' as const, integrity: null };
+          ? classifyFailure(`${result.stdout}\n${result.stderr}`)
+          : { kind: 'published' as const, integrity: null };
       return new Map([[target.name, outcome]]);
     },
     packInvocations(targets, options) {

@@ -3,7 +3,12 @@ import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
 import { hasError, problem } from '../problems.js';
 import { Journal, type RestoreOutcome } from '../provenance/journal.js';
-import { applyProvenanceSwitch, planProvenanceSwitch, type ProvenanceSwitch, type ProvenanceViaChoice } from '../provenance/switch.js';
+import {
+  applyProvenanceSwitch,
+  planProvenanceSwitch,
+  type ProvenanceSwitch,
+  type ProvenanceViaChoice,
+} from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
 import { packTargets } from '../publish/pack.js';
 import { publishAll, type PlannedTarget, type PublishRecord } from '../publish/publish-all.js';
@@ -82,8 +87,17 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     ctx,
   );
   const root = check.workspace.root.dir;
-  const finish = (packages: PackageReport[], restored = NOTHING_RESTORED, commands: string[] = []): ReleaseResult => ({
-    report: buildReport({ command: 'release', registry: check.registry, environment: check.environment, packages }),
+  const finish = (
+    packages: PackageReport[],
+    restored = NOTHING_RESTORED,
+    commands: string[] = [],
+  ): ReleaseResult => ({
+    report: buildReport({
+      command: 'release',
+      registry: check.registry,
+      environment: check.environment,
+      packages,
+    }),
     restored,
     commands,
   });
@@ -114,7 +128,11 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
 
   if (options.dryRun) {
     const commands = await dryRunCommands(adapter, targets, command, sw, options, root);
-    emit({ type: 'dry-run', commands, fileChanges: sw.files.map((f) => ({ path: f.relPath, before: f.before, after: f.after })) });
+    emit({
+      type: 'dry-run',
+      commands,
+      fileChanges: sw.files.map((f) => ({ path: f.relPath, before: f.before, after: f.after })),
+    });
     return finish(check.packages, NOTHING_RESTORED, commands);
   }
 
@@ -146,7 +164,14 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
         {
           name,
           state: 'failed',
-          problems: [problem('PUBLISH_FAILED', 'error', `Could not pack ${name}: ${why}`, 'Run the publisher’s pack command in that package to see why.')],
+          problems: [
+            problem(
+              'PUBLISH_FAILED',
+              'error',
+              `Could not pack ${name}: ${why}`,
+              'Run the publisher’s pack command in that package to see why.',
+            ),
+          ],
           attempts: 0,
           durationMs: 0,
           integrity: null,
@@ -173,7 +198,12 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       signal: deps.signal,
       onEvent: (event) => {
         if (event.type === 'publishing') {
-          emit({ type: 'publishing', names: event.names, command: formatInvocation(event.invocation, root), attempt: event.attempt });
+          emit({
+            type: 'publishing',
+            names: event.names,
+            command: formatInvocation(event.invocation, root),
+            attempt: event.attempt,
+          });
         } else if (event.type === 'retrying') emit(event);
         else emit({ type: 'published', record: event.record });
       },
@@ -205,7 +235,11 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     const byName = new Map(targets.map((t) => [t.name, t]));
     const { policy } = options.verify;
     const reports = await verifyPackages(
-      toVerify.map((r) => ({ name: r.name, version: byName.get(r.name)?.version ?? null, dir: byName.get(r.name)?.relDir ?? null })),
+      toVerify.map((r) => ({
+        name: r.name,
+        version: byName.get(r.name)?.version ?? null,
+        dir: byName.get(r.name)?.relDir ?? null,
+      })),
       {
         trust: options.verify.trust,
         expectRepository: policy.expectRepository ?? check.ci.repository ?? undefined,
@@ -229,7 +263,10 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
  * when the registry has no attestations at all.
  */
 function flagDroppedProvenance(report: PackageReport, sw: ProvenanceSwitch): PackageReport {
-  if (report.verification?.provenance !== 'missing' && !report.problems.some((p) => p.code === 'ATTESTATIONS_MISSING')) {
+  if (
+    report.verification?.provenance !== 'missing' &&
+    !report.problems.some((p) => p.code === 'ATTESTATIONS_MISSING')
+  ) {
     return report;
   }
   if (report.problems.some((p) => p.code === 'PROVENANCE_MISSING')) return report;
@@ -275,7 +312,10 @@ function registryClient(check: CheckResult, root: string, ctx: Context, concurre
 }
 
 /** Records DEPENDENCY_BLOCKED for every target that (transitively) needs one of `failed`. */
-function blockDependents(targets: readonly PlannedTarget[], failed: ReadonlyMap<string, PublishRecord>): PublishRecord[] {
+function blockDependents(
+  targets: readonly PlannedTarget[],
+  failed: ReadonlyMap<string, PublishRecord>,
+): PublishRecord[] {
   const out: PublishRecord[] = [];
   const down = new Set(failed.keys());
   let grew = true;
@@ -324,14 +364,17 @@ async function dryRunCommands(
     {
       concurrency: options.concurrency,
       batching: adapter.batching,
-      run: async (names) => {
+      run: (names) => {
         const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
         const tags = [...new Set(group.map((t) => t.tag))];
         for (const tag of tags) {
-          const inv = adapter.publishInvocation(group.filter((t) => t.tag === tag), { ...command, tag });
+          const inv = adapter.publishInvocation(
+            group.filter((t) => t.tag === tag),
+            { ...command, tag },
+          );
           lines.push(formatInvocation(inv, root));
         }
-        return new Map(names.map((n) => [n, true]));
+        return Promise.resolve(new Map(names.map((n) => [n, true])));
       },
     },
   );

@@ -1,0 +1,276 @@
+#!/usr/bin/env node
+/**
+ * Benchmark (issue 4, "Performance"): publish a generated monorepo of N
+ * packages (default 60) in a 3-level dependency DAG to a fresh local
+ * Verdaccio (with attestations) under a simulated GitHub Actions job signing
+ * through the local Sigstore — once with each publisher's own monorepo
+ * command, and once with `provenant release` (npm publisher, verification
+ * included), all in the same run, each on a fresh registry.
+ *
+ *   npx tsc -b packages/core packages/cli packages/testing && node bench/release.js [--packages 60] [--only npm-workspaces,provenant]
+ *
+ * Reports wall time per run, the ratios the issue sets targets for, and
+ * Provenant's own CPU per package: `provenant release` runs in this process
+ * (through the CLI's `main`), so `process.cpuUsage()` counts Provenant alone;
+ * the registry, Sigstore and publisher processes are children.
+ */
+import { execFileSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import {
+  cleanEnv,
+  githubActionsEnv,
+  makeTempDir,
+  makeWorkspace,
+  removeDir,
+  run,
+  startRegistry,
+  startSigstore,
+  toolPathEnv,
+  toolVersions,
+  writeNpmrc,
+  writeYarnrc,
+} from '../packages/testing/dist/index.js';
+import { nodeContext } from '../packages/core/dist/index.js';
+import { main } from '../packages/cli/dist/main.js';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const COUNT = Number(option('--packages', '60'));
+const ONLY = option('--only', null)?.split(',') ?? null;
+const CONCURRENCY = option('--concurrency', null);
+const REPOSITORY = 'https://github.com/acme/widgets';
+
+/** N packages in 3 levels: level k+1 packages each depend on two of level k. */
+function dagPackages(scope, range) {
+  const perLevel = Math.ceil(COUNT / 3);
+  const packages = [];
+  for (let i = 0; i < COUNT; i++) {
+    const level = Math.floor(i / perLevel);
+    const name = `${scope}/p${String(i).padStart(3, '0')}`;
+    const dependencies = {};
+    if (level > 0) {
+      const base = (level - 1) * perLevel;
+      for (const j of [base + (i % perLevel), base + ((i + 1) % perLevel)]) {
+        dependencies[`${scope}/p${String(j).padStart(3, '0')}`] = range;
+      }
+    }
+    packages.push({ name, dependencies, publishConfig: { access: 'public' } });
+  }
+  return packages;
+}
+
+let sigstore;
+const temp = [];
+
+function signingEnv(extra = {}) {
+  return {
+    ...toolPathEnv(cleanEnv()),
+    ...githubActionsEnv({ sigstore, repository: 'acme/widgets', workflow: '.github/workflows/release.yml' }),
+    ...extra,
+  };
+}
+
+async function fixture(registry, spec) {
+  const dir = await makeTempDir('bench-release');
+  temp.push(dir);
+  await makeWorkspace(dir, { repository: REPOSITORY, ...spec });
+  await writeNpmrc(dir, registry);
+  return dir;
+}
+
+function must(result, what) {
+  if (result.exitCode !== 0)
+    throw new Error(`${what} failed (${result.exitCode}):\n${result.all.slice(-3000)}`);
+  return result;
+}
+
+/** Each scenario: prepare (untimed) → publish (timed). */
+const SCENARIOS = {
+  'npm-workspaces': {
+    label: 'npm publish --workspaces',
+    async prepare(registry) {
+      return { dir: await fixture(registry, { packages: dagPackages('@b-npm', '^1.0.0') }) };
+    },
+    async publish({ dir }) {
+      must(
+        await run('npm', ['publish', '--workspaces', '--access', 'public'], {
+          cwd: dir,
+          env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
+          timeoutMs: 900_000,
+        }),
+        'npm publish',
+      );
+    },
+  },
+  'pnpm-recursive': {
+    label: 'pnpm -r publish',
+    async prepare(registry) {
+      const dir = await fixture(registry, {
+        manager: 'pnpm',
+        packages: dagPackages('@b-pnpm', 'workspace:^'),
+      });
+      must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
+      return { dir };
+    },
+    async publish({ dir }) {
+      must(
+        await run('pnpm', ['-r', 'publish', '--access', 'public', '--no-git-checks'], {
+          cwd: dir,
+          env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
+          timeoutMs: 900_000,
+        }),
+        'pnpm -r publish',
+      );
+    },
+  },
+  'yarn-foreach': {
+    label: 'yarn workspaces foreach -A -t -p npm publish',
+    async prepare(registry) {
+      const dir = await fixture(registry, {
+        manager: 'yarn',
+        packages: dagPackages('@b-yarn', 'workspace:^'),
+      });
+      await writeYarnrc(dir, registry);
+      must(
+        await run('yarn', ['install'], {
+          cwd: dir,
+          env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
+        }),
+        'yarn install',
+      );
+      return { dir };
+    },
+    async publish({ dir }) {
+      must(
+        await run(
+          'yarn',
+          [
+            'workspaces',
+            'foreach',
+            '-A',
+            '-t',
+            '-p',
+            '--no-private',
+            'npm',
+            'publish',
+            '--provenance',
+            '--access',
+            'public',
+          ],
+          {
+            cwd: dir,
+            env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
+            timeoutMs: 900_000,
+          },
+        ),
+        'yarn foreach publish',
+      );
+    },
+  },
+  changesets: {
+    label: 'changeset publish',
+    async prepare(registry) {
+      const dir = await fixture(registry, {
+        packages: dagPackages('@b-cs', '^1.0.0'),
+        changesets: true,
+        git: true,
+      });
+      return { dir, registry };
+    },
+    async publish({ dir, registry }) {
+      must(
+        await run('changeset', ['publish'], {
+          cwd: dir,
+          env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true', npm_config_registry: registry.url }),
+          timeoutMs: 900_000,
+        }),
+        'changeset publish',
+      );
+    },
+  },
+  provenant: {
+    label: 'provenant release (npm, verified)',
+    async prepare(registry) {
+      const dir = await fixture(registry, { packages: dagPackages('@b-prov', '^1.0.0'), git: true });
+      return { dir, registry };
+    },
+    async publish({ dir, registry }) {
+      const out = new PassThrough();
+      let stdout = '';
+      out.on('data', (d) => (stdout += d));
+      const err = new PassThrough();
+      let stderr = '';
+      err.on('data', (d) => (stderr += d));
+      const env = signingEnv();
+      const cpu = process.cpuUsage();
+      const code = await main(
+        [
+          'release',
+          '--json',
+          '--trusted-root',
+          sigstore.trustedRootPath,
+          '--npm-keys',
+          registry.npmKeysPath,
+          ...(CONCURRENCY ? ['--concurrency', CONCURRENCY] : []),
+        ],
+        { streams: { stdout: out, stderr: err }, ctx: nodeContext({ cwd: dir, env }), handleSignals: false },
+      );
+      const used = process.cpuUsage(cpu);
+      const report = JSON.parse(stdout);
+      if (code !== 0) throw new Error(`provenant release exited ${code}:\n${stderr.slice(-3000)}`);
+      const verified = report.packages.filter((p) => p.status === 'verified').length;
+      if (verified !== COUNT) throw new Error(`only ${verified}/${COUNT} verified`);
+      return { cpuMs: (used.user + used.system) / 1000 };
+    },
+  },
+};
+
+async function main_() {
+  sigstore = await startSigstore();
+  const results = {};
+  try {
+    for (const [key, scenario] of Object.entries(SCENARIOS)) {
+      if (ONLY && !ONLY.includes(key)) continue;
+      const registry = await startRegistry({ rekorUrl: sigstore.url });
+      try {
+        const state = await scenario.prepare(registry);
+        const started = performance.now();
+        const extra = (await scenario.publish(state)) ?? {};
+        results[key] = { label: scenario.label, wallMs: Math.round(performance.now() - started), ...extra };
+        console.error(`${scenario.label}: ${(results[key].wallMs / 1000).toFixed(1)} s`);
+      } finally {
+        await registry.stop();
+      }
+    }
+  } finally {
+    await sigstore.stop();
+    await Promise.all(temp.map((d) => removeDir(d)));
+  }
+
+  const p = results.provenant;
+  const ratio = (key) => (p && results[key] ? (p.wallMs / results[key].wallMs).toFixed(2) : 'n/a');
+  console.log(
+    `\nrelease benchmark: ${COUNT} packages, 3-level DAG, provenance on, fresh Verdaccio per run, ${
+      (await import('node:os')).cpus().length
+    } CPUs, node ${process.version}, npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()}, pnpm ${toolVersions().pnpm}, yarn ${toolVersions().yarn}, changesets ${toolVersions().changesets}\n`,
+  );
+  for (const r of Object.values(results))
+    console.log(`  ${r.label.padEnd(48)} ${(r.wallMs / 1000).toFixed(1).padStart(6)} s`);
+  if (p) {
+    console.log('');
+    console.log(`  provenant / pnpm -r publish        ${ratio('pnpm-recursive')}   (target ≤ 0.5)`);
+    console.log(`  provenant / changeset publish      ${ratio('changesets')}   (target ≤ 0.5)`);
+    console.log(`  provenant / npm publish --workspaces ${ratio('npm-workspaces')} (target ≤ 1.0)`);
+    console.log(`  provenant / yarn foreach -p        ${ratio('yarn-foreach')}`);
+    console.log(
+      `  provenant own CPU                  ${p.cpuMs.toFixed(0)} ms = ${(p.cpuMs / COUNT).toFixed(1)} ms/package   (target ≤ 30)`,
+    );
+  }
+  console.log(`\n${JSON.stringify({ packages: COUNT, results })}`);
+}
+
+await main_();
