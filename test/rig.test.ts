@@ -219,18 +219,37 @@ describe('the local rig', () => {
     await expect(prepublish(registry, { name: '@rig-pre/tool', version: '2.0.0' })).rejects.toThrow(/409/);
   });
 
-  it('a registry with its features off serves no signatures, keys or attestations', async () => {
-    const plain = await startRegistry({ attestations: false, signatures: false });
+  it('registries without our features: provenance dropped silently, or refused by stock Verdaccio', async () => {
+    const [featuresOff, stock] = await Promise.all([
+      startRegistry({ attestations: false, signatures: false }),
+      startRegistry({ plugin: false }),
+    ]);
     try {
-      await prepublish(plain, { name: 'rig-plain', version: '1.0.0' });
-      const packument = (await (await fetch(`${plain.url}rig-plain`)).json()) as Packument;
+      const publish = async (target: Registry, scope: string) => {
+        const dir = await fixture(scope);
+        await writeNpmrc(dir, target);
+        const args = ['publish', '--provenance', '--access', 'public', '-w', `${scope}/a`];
+        return run('npm', args, { cwd: dir, env: signingEnv() });
+      };
+      const [accepted, refused] = await Promise.all([
+        publish(featuresOff, '@rig-off'),
+        publish(stock, '@rig-stock'),
+      ]);
+
+      expectSuccess(accepted);
+      const packument = (await (await fetch(`${featuresOff.url}@rig-off%2fa`)).json()) as Packument;
       expect(packument.versions['1.0.0']?.dist.signatures).toBeUndefined();
-      expect((await fetch(`${plain.url}-/npm/v1/keys`)).status).toBe(404);
-      expect((await fetch(`${plain.url}-/npm/v1/attestations/rig-plain@1.0.0`)).status).toBe(404);
+      expect(packument.versions['1.0.0']?.dist.attestations).toBeUndefined();
+      expect((await fetch(`${featuresOff.url}-/npm/v1/keys`)).status).toBe(404);
+      expect((await fetch(`${featuresOff.url}-/npm/v1/attestations/@rig-off/a@1.0.0`)).status).toBe(404);
+
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.all).toContain('unsupported registry call');
     } finally {
-      await plain.stop();
+      await Promise.all([featuresOff.stop(), stock.stop()]);
     }
-    expect(processesMentioning(plain.dir)).toEqual([]);
+    expect(processesMentioning(featuresOff.dir)).toEqual([]);
+    expect(processesMentioning(stock.dir)).toEqual([]);
   });
 });
 
