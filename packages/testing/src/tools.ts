@@ -5,6 +5,7 @@ import {
   mkdirSync,
   readFileSync,
   mkdtempSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -82,6 +83,7 @@ export function toolShimDir(): string {
     });
   }
   shimDir = dir;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
