@@ -121,7 +121,10 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   const command = {
     root,
     registry: check.registry,
-    access: options.access,
+    // npm refuses provenance for a package it cannot see is public (every first publish)
+    // unless access is public; unscoped packages are always public, and scoped first
+    // publishes without public access were blocked by check (ACCESS_NOT_PUBLIC).
+    access: options.access ?? 'public',
     provenanceArgs: sw.args,
     provenanceEnv: sw.env,
   };
