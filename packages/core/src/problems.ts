@@ -16,6 +16,7 @@ export const PROBLEM_CODES = [
   'AUTH_MISSING',
   'REGISTRY_UNREACHABLE',
   'REGISTRY_BAD_RESPONSE',
+  'NO_PACKAGES',
   // package (check)
   'PRIVATE',
   'ALREADY_PUBLISHED',

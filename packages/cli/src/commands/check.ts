@@ -1,10 +1,5 @@
-import {
-  buildReport,
-  checkWorkspace,
-  type PublisherRequest,
-  type ProvenanceViaChoice,
-} from '@provenant/core';
-import { choiceFlag, stringFlag } from '../args.js';
+import { buildReport, checkWorkspace } from '@provenant/core';
+import { choiceFlag, intFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import type { Command } from './command.js';
 
@@ -13,6 +8,7 @@ const CHECK_FLAGS = {
   'provenance-via': { type: 'string' },
   tag: { type: 'string' },
   access: { type: 'string' },
+  'registry-timeout': { type: 'string' },
 } as const;
 
 export const PUBLISHER_CHOICES = ['auto', 'npm', 'pnpm', 'yarn', 'changesets'] as const;
@@ -31,7 +27,9 @@ Check flags (judge the release as it would run with them):
   --publisher <name>       auto | npm | pnpm | yarn | changesets (default auto)
   --provenance-via <how>   auto | flag | env | publish-config | npmrc | yarnrc (default auto)
   --tag <dist-tag>         the dist-tag the release would use
-  --access <level>         public | restricted`,
+  --access <level>         public | restricted
+  --registry-timeout <s>   seconds per registry request before one retry, then
+                           REGISTRY_UNREACHABLE (default 10)`,
   flags: CHECK_FLAGS,
   positionals: false,
   async run({ args, options, output, ctx }) {
@@ -48,9 +46,10 @@ Check flags (judge the release as it would run with them):
         filter: options.filters,
         tag: stringFlag(values, 'tag') ?? null,
         access,
-        publisher: choiceFlag(values, 'publisher', PUBLISHER_CHOICES, 'auto') as PublisherRequest,
-        provenanceVia: choiceFlag(values, 'provenance-via', VIA_CHOICES, 'auto') as ProvenanceViaChoice,
+        publisher: choiceFlag(values, 'publisher', PUBLISHER_CHOICES, 'auto'),
+        provenanceVia: choiceFlag(values, 'provenance-via', VIA_CHOICES, 'auto'),
         concurrency: options.concurrency,
+        timeoutMs: intFlag(values, 'registry-timeout', 10, { min: 1, max: 600 }) * 1000,
       },
       ctx,
     );

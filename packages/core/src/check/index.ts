@@ -44,7 +44,7 @@ export interface CheckOptions {
   provenanceVia?: ProvenanceVia | 'auto';
   /** Parallel registry requests (default 4). */
   concurrency?: number;
-  /** Per-request timeout for the default registry client (default 15 s). */
+  /** Per-request timeout for the default registry client (default 10 s; one retry after a timeout). */
   timeoutMs?: number;
 }
 
@@ -148,6 +148,21 @@ export async function fetchPublishedVersions(
   return { published, problems };
 }
 
+/** A workspace whose globs match no package folder publishes nothing, silently: say so. */
+function noPackagesProblems(workspace: Workspace): Problem[] {
+  if (workspace.root.tool === 'root' || workspace.packages.length > 0) return [];
+  return [
+    problem(
+      'NO_PACKAGES',
+      'warning',
+      `The workspace at ${workspace.root.dir} (${workspace.root.tool}) has no packages: its workspace globs match no folder with a package.json.`,
+      workspace.root.tool === 'pnpm'
+        ? 'Check the `packages:` globs in pnpm-workspace.yaml (e.g. `- "packages/*"`).'
+        : 'Check the "workspaces" globs in the root package.json (e.g. "workspaces": ["packages/*"]).',
+    ),
+  ];
+}
+
 /**
  * `provenant check`: discover → read packuments → plan → environment and
  * package rules. Changes no file and requests no token. Whole-run problems
@@ -175,8 +190,10 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       registry,
       auth,
       concurrency,
-      // check must answer REGISTRY_UNREACHABLE promptly, not after the client's long default.
-      timeoutMs: options.timeoutMs ?? 15_000,
+      // check must answer REGISTRY_UNREACHABLE promptly: a registry that accepts connections and never
+      // answers cost 4 × 15 s with the client's default retries; now at most 2 × the timeout.
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retry: { retries: 1 },
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
     });
 
@@ -213,6 +230,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
     publisher?.name === 'yarn' ? yarnAuthConfigured(root, ctx.env, ctx.readFile) : auth.kind !== 'none';
   const requestedVia = options.provenanceVia ?? 'auto';
   const environmentProblems = [
+    ...noPackagesProblems(workspace),
     ...detection.problems,
     ...checkEnvironment({
       mode: options.mode ?? 'check',
