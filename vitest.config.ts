@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './test/plain-summary-reporter.ts'],
+    // Two cores: end-to-end files each start their own registry and publishers.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         test: {
@@ -17,9 +20,6 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          // End-to-end files each start their own registry; two cores.
-          maxConcurrency: 2,
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],
