@@ -62,3 +62,16 @@ export {
   type FixtureVersion,
   type RawAnswer,
 } from './fixture-registry/fixture-registry.js';
+export {
+  startFaultProxy,
+  isLoopbackHost,
+  decideFault,
+  seededUnit,
+  FAULT_KINDS,
+  WRITE_SAFE_KINDS,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultStats,
+  type FaultKind,
+  type InjectedFault,
+} from './fault-proxy/index.js';

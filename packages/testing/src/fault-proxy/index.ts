@@ -1,0 +1,16 @@
+export {
+  startFaultProxy,
+  isLoopbackHost,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultStats,
+  type InjectedFault,
+} from './fault-proxy.js';
+export {
+  decideFault,
+  seededUnit,
+  isFailure,
+  FAULT_KINDS,
+  WRITE_SAFE_KINDS,
+  type FaultKind,
+} from './decide.js';
