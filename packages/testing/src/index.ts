@@ -74,4 +74,5 @@ export {
   type FaultStats,
   type FaultKind,
   type InjectedFault,
+  type UpstreamAnswer,
 } from './fault-proxy/index.js';
