@@ -68,7 +68,7 @@ async function fixture(
   return dir;
 }
 
-describe('provenant check under GitHub Actions', () => {
+describe.concurrent('provenant check under GitHub Actions', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await fixture({ packages: healthy('chk') });
@@ -195,7 +195,7 @@ describe('provenant check under GitHub Actions', () => {
   });
 });
 
-describe('provenant check: package rules', () => {
+describe.concurrent('provenant check: package rules', () => {
   it('reports each package problem with its code, blocks dependents, annotates package.json files', async () => {
     const dir = await fixture({
       packages: [
@@ -288,7 +288,7 @@ describe('provenant check: package rules', () => {
   });
 });
 
-describe('provenant check under GitLab CI', () => {
+describe.concurrent('provenant check under GitLab CI', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await fixture({ repository: GITLAB_REPO, packages: healthy('chk-gl') });
