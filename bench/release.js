@@ -14,7 +14,8 @@
  * (through the CLI's `main`), so `process.cpuUsage()` counts Provenant alone;
  * the registry, Sigstore and publisher processes are children.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import {
@@ -42,6 +43,7 @@ const option = (name, fallback) => {
 const COUNT = Number(option('--packages', '60'));
 const ONLY = option('--only', null)?.split(',') ?? null;
 const CONCURRENCY = option('--concurrency', null);
+const TRACE = args.includes('--trace');
 const REPOSITORY = 'https://github.com/acme/widgets';
 
 /** N packages in 3 levels: level k+1 packages each depend on two of level k. */
@@ -204,7 +206,16 @@ const SCENARIOS = {
       out.on('data', (d) => (stdout += d));
       const err = new PassThrough();
       let stderr = '';
-      err.on('data', (d) => (stderr += d));
+      const t0 = performance.now();
+      err.on('data', (d) => {
+        stderr += d;
+        if (TRACE) {
+          for (const line of String(d).split('\n')) {
+            if (line && !line.startsWith('::'))
+              console.error(`${((performance.now() - t0) / 1000).toFixed(2)}s ${line.slice(0, 160)}`);
+          }
+        }
+      });
       const env = signingEnv();
       const cpu = process.cpuUsage();
       const code = await main(
@@ -229,8 +240,42 @@ const SCENARIOS = {
   },
 };
 
+/**
+ * The local Sigstore runs in a child process: its CPU (Fulcio, Rekor, the TLS
+ * proxy, for every publisher process) must not count as Provenant's.
+ */
+async function startSigstoreChild() {
+  const child = fork(fileURLToPath(import.meta.url), ['--sigstore-child'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const endpoints = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`sigstore child exited ${code}`)));
+  });
+  return {
+    ...endpoints,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.send('stop');
+      }),
+  };
+}
+
+if (args[0] === '--sigstore-child') {
+  const s = await startSigstore();
+  const { url, proxyUrl, oidcUrl, caCertPath, trustedRootPath } = s;
+  process.send({ url, proxyUrl, oidcUrl, caCertPath, trustedRootPath });
+  process.on('message', async () => {
+    await s.stop();
+    process.exit(0);
+  });
+} else {
+  await main_();
+}
+
 async function main_() {
-  sigstore = await startSigstore();
+  sigstore = await startSigstoreChild();
   const results = {};
   try {
     for (const [key, scenario] of Object.entries(SCENARIOS)) {
@@ -272,5 +317,3 @@ async function main_() {
   }
   console.log(`\n${JSON.stringify({ packages: COUNT, results })}`);
 }
-
-await main_();

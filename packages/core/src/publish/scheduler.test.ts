@@ -133,3 +133,27 @@ describe('shareOut', () => {
     expect(shareOut([], 4, 8)).toEqual([]);
   });
 });
+
+describe('fair batches', () => {
+  it('a slot freeing up alone takes only its share of what is ready', async () => {
+    // x is slow; when y finishes, its 8 dependents become ready with 1 slot free
+    const nodes: ScheduleNode[] = [
+      { name: 'x', deps: [] },
+      { name: 'y', deps: [] },
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `d${i}`, deps: ['y'] })),
+    ];
+    const calls: string[][] = [];
+    await publishInOrder(nodes, {
+      concurrency: 2,
+      batching: 'batch',
+      run: async (names) => {
+        calls.push(names);
+        await new Promise((r) => setTimeout(r, names.includes('x') ? 30 : 1));
+        return new Map(names.map((n) => [n, true]));
+      },
+    });
+    expect(calls[0]).toEqual(['x']);
+    expect(calls[1]).toEqual(['y']);
+    expect(calls[2]).toHaveLength(4);
+  });
+});

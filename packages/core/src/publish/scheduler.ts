@@ -73,7 +73,10 @@ export async function publishInOrder(
       const free = concurrency - running;
       const candidates = free > 0 ? ready() : [];
       if (candidates.length > 0) {
-        const batches = shareOut(candidates, free, maxBatch);
+        // A slot that frees up alone takes its fair share, not everything:
+        // the other slots will free up soon and take the rest in parallel.
+        const fair = Math.max(1, Math.ceil(candidates.length / concurrency));
+        const batches = shareOut(candidates, free, Math.min(maxBatch, fair));
         for (const batch of batches) {
           for (const name of batch) waiting.delete(name);
           running += 1;

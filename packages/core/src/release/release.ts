@@ -19,10 +19,10 @@ import { authFor, readNpmConfig } from '../registry/npm-config.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
 import type { TrustOptions } from '../trust/load-trust-options.js';
-import { verifyPackages } from '../verify/verify-packages.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
+import { startVerifyStep } from './verify-step.js';
 
 export interface ReleaseOptions {
   cwd: string;
@@ -141,6 +141,34 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
 
   const client = registryClient(check, root, ctx, options.concurrency);
   const env = { ...ctx.env };
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  const verifier = options.verify
+    ? startVerifyStep(
+        {
+          ...options.verify,
+          policy: {
+            expectRepository: options.verify.policy.expectRepository ?? check.ci.repository ?? undefined,
+            expectWorkflow: options.verify.policy.expectWorkflow ?? check.ci.workflow?.path ?? undefined,
+            expectRef: options.verify.policy.expectRef ?? check.ci.workflow?.ref ?? undefined,
+            expectIssuer: options.verify.policy.expectIssuer ?? undefined,
+          },
+          concurrency: options.concurrency,
+        },
+        {
+          client,
+          sw,
+          sleep: ctx.sleep,
+          now: ctx.now,
+          onResult: (report) => emit({ type: 'verified', report }),
+        },
+      )
+    : null;
+  const verifyWhenPublished = (record: PublishRecord) => {
+    const target = byName.get(record.name);
+    if (!verifier || record.state !== 'published' || !target) return;
+    emit({ type: 'verifying', names: [record.name] });
+    verifier.add({ name: target.name, version: target.version, dir: target.relDir });
+  };
   let records: Map<string, PublishRecord>;
   let restored: RestoreOutcome;
   const journal = Journal.begin(root);
@@ -208,7 +236,10 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
             attempt: event.attempt,
           });
         } else if (event.type === 'retrying') emit(event);
-        else emit({ type: 'published', record: event.record });
+        else {
+          emit({ type: 'published', record: event.record });
+          verifyWhenPublished(event.record);
+        }
       },
     });
     records = new Map([...packFailures, ...published]);
@@ -230,62 +261,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     });
   }
 
-  const verifications = new Map<string, PackageReport>();
-  const toVerify = [...records.values()].filter((r) => r.state === 'published');
-  if (options.verify && toVerify.length > 0) {
-    emit({ type: 'stage', stage: 'verify', detail: `Verifying ${toVerify.length} published version(s)` });
-    emit({ type: 'verifying', names: toVerify.map((r) => r.name) });
-    const byName = new Map(targets.map((t) => [t.name, t]));
-    const { policy } = options.verify;
-    const reports = await verifyPackages(
-      toVerify.map((r) => ({
-        name: r.name,
-        version: byName.get(r.name)?.version ?? null,
-        dir: byName.get(r.name)?.relDir ?? null,
-      })),
-      {
-        trust: options.verify.trust,
-        expectRepository: policy.expectRepository ?? check.ci.repository ?? undefined,
-        expectWorkflow: policy.expectWorkflow ?? check.ci.workflow?.path ?? undefined,
-        expectRef: policy.expectRef ?? check.ci.workflow?.ref ?? undefined,
-        expectIssuer: policy.expectIssuer ?? undefined,
-        tarball: options.verify.tarball,
-        concurrency: options.concurrency,
-        verifyTimeoutMs: options.verify.timeoutMs,
-      },
-      { client, sleep: ctx.sleep, now: ctx.now, onResult: (report) => emit({ type: 'verified', report }) },
-    );
-    for (const report of reports) verifications.set(report.name, flagDroppedProvenance(report, sw));
-  }
+  const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
   return finish(mergeReports(check, records, verifications), restored);
-}
-
-/**
- * We asked the publisher for provenance: a version without it means the
- * publisher dropped the switch silently. Say so with PROVENANCE_MISSING even
- * when the registry has no attestations at all.
- */
-function flagDroppedProvenance(report: PackageReport, sw: ProvenanceSwitch): PackageReport {
-  if (
-    report.verification?.provenance !== 'missing' &&
-    !report.problems.some((p) => p.code === 'ATTESTATIONS_MISSING')
-  ) {
-    return report;
-  }
-  if (report.problems.some((p) => p.code === 'PROVENANCE_MISSING')) return report;
-  return {
-    ...report,
-    status: 'unverified',
-    problems: [
-      ...report.problems,
-      problem(
-        'PROVENANCE_MISSING',
-        'error',
-        `${report.name}@${report.version} was published without a provenance attestation, although provenance was switched on via ${sw.via}: the publisher ignored the switch.`,
-        'Use a switch this publisher version honours (--provenance-via auto picks one), and publish a new version.',
-      ),
-    ],
-  };
 }
 
 function plannedTargets(check: CheckResult): PlannedTarget[] {

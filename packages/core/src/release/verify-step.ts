@@ -1,0 +1,98 @@
+import pLimit from 'p-limit';
+import { problem } from '../problems.js';
+import type { ProvenanceSwitch } from '../provenance/switch.js';
+import type { RegistryClient } from '../registry/client.js';
+import type { PackageReport } from '../report/types.js';
+import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
+import type { VerificationTrust } from '../trust/trust-material.js';
+import type { IdentityPolicy } from '../verify/types.js';
+import { verifyPackages } from '../verify/verify-packages.js';
+
+export interface VerifyStepOptions {
+  policy: IdentityPolicy;
+  tarball: boolean;
+  trust: TrustOptions;
+  timeoutMs: number;
+  concurrency: number;
+}
+
+export interface VerifyStep {
+  /** Queues a just-published version; verification starts right away. */
+  add(spec: { name: string; version: string; dir: string | null }): void;
+  /** Every queued version's report, by name. */
+  finish(): Promise<Map<string, PackageReport>>;
+}
+
+/**
+ * Verification runs while publishing goes on: each version is verified as
+ * soon as it is published (trust material built once), so waiting for
+ * attestations overlaps the remaining publishes.
+ */
+export function startVerifyStep(
+  options: VerifyStepOptions,
+  deps: {
+    client: RegistryClient;
+    sw: ProvenanceSwitch;
+    sleep: (ms: number) => Promise<void>;
+    now: () => number;
+    onResult: (report: PackageReport) => void;
+  },
+): VerifyStep {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  let trust: Promise<VerificationTrust> | null = null;
+  const pending: Array<Promise<PackageReport[]>> = [];
+  return {
+    add(spec) {
+      trust ??= loadTrust(options.trust, { client: deps.client });
+      const run = limit(async () =>
+        verifyPackages(
+          [spec],
+          {
+            trust: options.trust,
+            ...options.policy,
+            tarball: options.tarball,
+            concurrency: 1,
+            verifyTimeoutMs: options.timeoutMs,
+          },
+          {
+            client: deps.client,
+            trust: await (trust as Promise<VerificationTrust>),
+            sleep: deps.sleep,
+            now: deps.now,
+            onResult: (report) => deps.onResult(flagDroppedProvenance(report, deps.sw)),
+          },
+        ),
+      );
+      pending.push(run);
+    },
+    async finish() {
+      const reports = (await Promise.all(pending)).flat();
+      return new Map(reports.map((r) => [r.name, flagDroppedProvenance(r, deps.sw)]));
+    },
+  };
+}
+
+/**
+ * We asked the publisher for provenance: a version without it means the
+ * publisher dropped the switch silently. Say so with PROVENANCE_MISSING even
+ * when the registry has no attestations at all.
+ */
+export function flagDroppedProvenance(report: PackageReport, sw: ProvenanceSwitch): PackageReport {
+  const missing =
+    report.verification?.provenance === 'missing' ||
+    report.problems.some((p) => p.code === 'ATTESTATIONS_MISSING');
+  if (!missing || report.problems.some((p) => p.code === 'PROVENANCE_MISSING')) return report;
+  return {
+    ...report,
+    status: 'unverified',
+    problems: [
+      ...report.problems,
+      problem(
+        'PROVENANCE_MISSING',
+        'error',
+        `${report.name}@${report.version} was published without a provenance attestation, although provenance was switched on via ${sw.via}: the publisher ignored the switch.`,
+        'Use a switch this publisher version honours (--provenance-via auto picks one), and publish a new version.',
+      ),
+    ],
+  };
+}
