@@ -99,20 +99,27 @@ export class RegistryClient {
     }
   }
 
-  /** GET raw bytes (a tarball); `null` on 404. */
-  async getBuffer(pathOrUrl: string): Promise<Buffer | null> {
-    const res = await this.request(this.resolve(pathOrUrl), { accept: '*/*' });
+  /** GET raw bytes (a tarball); `null` on 404. `maxBytes` lowers the body size cap for this request. */
+  async getBuffer(pathOrUrl: string, options: { maxBytes?: number } = {}): Promise<Buffer | null> {
+    const res = await this.request(this.resolve(pathOrUrl), { accept: '*/*', maxBytes: options.maxBytes });
     return res === null ? null : res.body;
   }
 
-  private async request(url: string, opts: { accept: string }): Promise<Response2 | null> {
+  private async request(
+    url: string,
+    opts: { accept: string; maxBytes?: number | undefined },
+  ): Promise<Response2 | null> {
     return this.limit(async () => {
       for (let attempt = 0; ; attempt++) {
         let status: number | null = null;
         let retryAfter: string | null = null;
         let failure: unknown;
         try {
-          const res = await this.once(url, opts.accept);
+          const res = await this.once(
+            url,
+            opts.accept,
+            Math.min(opts.maxBytes ?? Infinity, this.maxBodyBytes),
+          );
           if (res.status === 404) return null;
           if (res.status >= 200 && res.status < 300) return res;
           status = res.status;
@@ -139,7 +146,7 @@ export class RegistryClient {
     });
   }
 
-  private async once(url: string, accept: string): Promise<Response2> {
+  private async once(url: string, accept: string, maxBytes: number): Promise<Response2> {
     const headers: Record<string, string> = { accept, 'user-agent': 'provenant/0.1.0' };
     if (this.auth.kind !== 'none' && sameOrigin(url, this.registry)) {
       headers.authorization =
@@ -147,7 +154,7 @@ export class RegistryClient {
     }
     const signal = AbortSignal.timeout(this.timeoutMs);
     const res = await this.fetchImpl(url, { headers, signal, redirect: 'follow' });
-    const body = await readCapped(res, this.maxBodyBytes, url);
+    const body = await readCapped(res, maxBytes, url);
     return { status: res.status, headers: res.headers, body };
   }
 }

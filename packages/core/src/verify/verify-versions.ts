@@ -14,7 +14,7 @@ import { verifyVersion } from './verify-version.js';
 export interface VerifyRegistry {
   /** Resolves null on 404; throws ProvenantError REGISTRY_UNREACHABLE / REGISTRY_BAD_RESPONSE. */
   getJson(pathOrUrl: string): Promise<unknown>;
-  getBuffer(pathOrUrl: string): Promise<Buffer | null>;
+  getBuffer(pathOrUrl: string, options?: { maxBytes?: number }): Promise<Buffer | null>;
   packumentPath(name: string): string;
 }
 
@@ -43,6 +43,12 @@ export interface VerifyVersionsDeps {
   /** Called as each version finishes, for progress output. */
   onResult?: (report: PackageReport) => void;
 }
+
+/**
+ * Real attestations documents are ~10–20 KB (two bundles). Anything far bigger is
+ * refused unread rather than buffered and parsed: a padded document must not verify.
+ */
+export const MAX_ATTESTATIONS_BYTES = 4 * 1024 * 1024;
 
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 15_000;
@@ -210,7 +216,7 @@ async function fetchVersion(spec: VersionSpec, client: VerifyRegistry): Promise<
   };
   const path =
     rawDist.attestations?.url ?? `/-/npm/v1/attestations/${client.packumentPath(spec.name)}@${version}`;
-  const attestationsDoc = await client.getBuffer(path);
+  const attestationsDoc = await client.getBuffer(path, { maxBytes: MAX_ATTESTATIONS_BYTES });
   const time = packument.time?.[version];
   const publishedAt = time && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
   return { kind: 'found', version, manifest, dist, publishedAt, attestationsDoc };

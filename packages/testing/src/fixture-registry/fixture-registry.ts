@@ -40,7 +40,7 @@ export interface FixtureRegistryOptions {
   fixturesDir: string;
   /** Path prefix ('' = the root) → table. A prefix is one segment, e.g. `case-3`. */
   registries: Record<string, FixtureTable>;
-  /** Exact paths (after the prefix, e.g. `/html/x`) answered as given, before anything else. */
+  /** Exact decoded paths (e.g. `/html/tuf-js`) answered as given, before anything else. */
   routes?: Record<string, RawAnswer>;
 }
 
@@ -161,7 +161,7 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions): Pro
     const prefix = segments[1] && Object.hasOwn(options.registries, segments[1]) ? segments[1] : '';
     const rest = decodeURIComponent(prefix ? url.pathname.slice(prefix.length + 1) : url.pathname);
     const table = options.registries[prefix];
-    const route = options.routes?.[rest];
+    const route = options.routes?.[decodeURIComponent(url.pathname)];
     if (route) return send(route);
     if (!table || req.method !== 'GET') return send(null);
     if (rest === '/-/npm/v1/keys') return send({ body: read('trust/npm-v1-keys.corepack.json') });
