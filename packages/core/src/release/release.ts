@@ -14,7 +14,6 @@ import { packTargets } from '../publish/pack.js';
 import { publishAll, type PlannedTarget, type PublishRecord } from '../publish/publish-all.js';
 import { publishInOrder } from '../publish/scheduler.js';
 import type { PublisherAdapter } from '../publish/types.js';
-import { RegistryClient } from '../registry/client.js';
 import { authFor, readNpmConfig } from '../registry/npm-config.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -22,6 +21,7 @@ import type { TrustOptions } from '../trust/load-trust-options.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
+import { publicFirstReads, type RegistryReads } from './registry-reads.js';
 import { startVerifyStep } from './verify-step.js';
 
 export interface ReleaseOptions {
@@ -84,7 +84,18 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       provenanceVia: options.provenanceVia ?? 'auto',
       concurrency: options.concurrency,
     },
-    ctx,
+    {
+      ...ctx,
+      packuments: (registry, auth) =>
+        publicFirstReads({
+          registry,
+          auth,
+          concurrency: options.concurrency,
+          fetch: ctx.fetch,
+          sleep: ctx.sleep,
+          now: ctx.now,
+        }),
+    },
   );
   const root = check.workspace.root.dir;
   const finish = (
@@ -139,7 +150,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     return finish(check.packages, NOTHING_RESTORED, commands);
   }
 
-  const client = registryClient(check, root, ctx, options.concurrency);
+  const client = registryReads(check, root, ctx, options.concurrency);
   const env = { ...ctx.env };
   const byName = new Map(targets.map((t) => [t.name, t]));
   const verifier = options.verify
@@ -279,9 +290,9 @@ function plannedTargets(check: CheckResult): PlannedTarget[] {
     }));
 }
 
-function registryClient(check: CheckResult, root: string, ctx: Context, concurrency: number): RegistryClient {
+function registryReads(check: CheckResult, root: string, ctx: Context, concurrency: number): RegistryReads {
   const config = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile });
-  return new RegistryClient({
+  return publicFirstReads({
     registry: check.registry,
     auth: authFor(config, check.registry),
     concurrency: Math.max(4, concurrency),
