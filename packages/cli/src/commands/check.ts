@@ -29,7 +29,7 @@ Check flags (judge the release as it would run with them):
   --tag <dist-tag>         the dist-tag the release would use
   --access <level>         public | restricted
   --registry-timeout <s>   seconds per registry request before one retry, then
-                           REGISTRY_UNREACHABLE (default 10)`,
+                           REGISTRY_UNREACHABLE (default 15)`,
   flags: CHECK_FLAGS,
   positionals: false,
   async run({ args, options, output, ctx }) {
@@ -49,7 +49,7 @@ Check flags (judge the release as it would run with them):
         publisher: choiceFlag(values, 'publisher', PUBLISHER_CHOICES, 'auto'),
         provenanceVia: choiceFlag(values, 'provenance-via', VIA_CHOICES, 'auto'),
         concurrency: options.concurrency,
-        timeoutMs: intFlag(values, 'registry-timeout', 10, { min: 1, max: 600 }) * 1000,
+        timeoutMs: intFlag(values, 'registry-timeout', 15, { min: 1, max: 600 }) * 1000,
       },
       ctx,
     );

@@ -44,7 +44,7 @@ export interface CheckOptions {
   provenanceVia?: ProvenanceVia | 'auto';
   /** Parallel registry requests (default 4). */
   concurrency?: number;
-  /** Per-request timeout for the default registry client (default 10 s; one retry after a timeout). */
+  /** Per-request timeout for the default registry client (default 15 s; one retry after a timeout). */
   timeoutMs?: number;
 }
 
@@ -192,7 +192,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       concurrency,
       // check must answer REGISTRY_UNREACHABLE promptly: a registry that accepts connections and never
       // answers cost 4 × 15 s with the client's default retries; now at most 2 × the timeout.
-      timeoutMs: options.timeoutMs ?? 10_000,
+      timeoutMs: options.timeoutMs ?? 15_000,
       retry: { retries: 1 },
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
     });
