@@ -117,7 +117,7 @@ describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
     expect(r.code, r.stdout).toBe(1);
     expect(errorCodes(r)).toEqual(['REGISTRY_UNREACHABLE']);
     expect(r.stderr).not.toMatch(STACK);
-    expect(r.ms).toBeLessThan(20_000);
+    expect(r.ms).toBeLessThan(45_000); // a few seconds idle; the bound catches a hang (30 s timeout × 4 attempts)
   });
 
   it.each([
@@ -130,7 +130,7 @@ describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
     expect(errorCodes(r)).toEqual(['REGISTRY_BAD_RESPONSE']);
     expect(r.json!.packages[0]!.problems[0]!.message).not.toContain('\n');
     expect(r.stderr).not.toMatch(STACK);
-    expect(r.ms).toBeLessThan(20_000);
+    expect(r.ms).toBeLessThan(45_000); // a few seconds idle; the bound catches a hang (30 s timeout × 4 attempts)
   });
 
   it('a 50 MB attestations document is refused cleanly, bounded', async () => {
@@ -143,7 +143,7 @@ describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
     expect(pkg!.problems[0]!.message).toMatch(/limit|too large|bytes/i);
     expect(r.stdout.length).toBeLessThan(20_000); // the document is not echoed
     expect(r.stderr).not.toMatch(STACK);
-    expect(r.ms).toBeLessThan(30_000); // ~1.5 s on an idle machine; CI boxes are shared
+    expect(r.ms).toBeLessThan(45_000); // ~1.5 s on an idle machine; CI boxes are shared
   });
 
   it('an unknown flag: exit 2, no stack', async () => {

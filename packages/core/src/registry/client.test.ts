@@ -133,6 +133,15 @@ describe('RegistryClient', () => {
     expect(await codeOf(client.getJson('x'))).toBe('REGISTRY_BAD_RESPONSE');
   });
 
+  it('getBuffer maxBytes lowers the cap for one request only', async () => {
+    const base = await serve((_req, res) => {
+      res.end(Buffer.alloc(2048, 32));
+    });
+    const client = new RegistryClient({ registry: base });
+    expect(await codeOf(client.getBuffer('x', { maxBytes: 1024 }))).toBe('REGISTRY_BAD_RESPONSE');
+    expect((await client.getBuffer('x'))?.length).toBe(2048);
+  });
+
   it('sends credentials to the registry origin only', async () => {
     const auths: (string | undefined)[] = [];
     const other = await serve((req, res) => {
