@@ -1,0 +1,141 @@
+// The `release` command's flags end to end: --no-verify, --tag, --filter, --report,
+// --summary, --concurrency, --force, the verify flags it hands on, bad values (exit 2),
+// and a run outside CI. Assertions on --json statuses and problem codes only.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, toolPathEnv } from '../packages/testing/dist/index.js';
+import { runCli } from './helpers/run-cli.js';
+import {
+  codes,
+  fixture,
+  fourPackages,
+  packument,
+  release,
+  reportOf,
+  snapshot,
+  startRig,
+  statuses,
+  stopRig,
+  type Rig,
+} from './release-helpers.js';
+
+let rig: Rig;
+beforeAll(async () => {
+  rig = await startRig();
+});
+afterAll(async () => {
+  await stopRig(rig);
+});
+
+describe('provenant release flags', () => {
+  it('--no-verify --tag --filter --concurrency --report --summary', async () => {
+    const scope = '@e2e-cli';
+    const dir = await fixture(rig, { packages: fourPackages(scope) });
+    const out = mkdtempSync(join(tmpdir(), 'release-cli-'));
+    rig.temp.push(out);
+    const result = await release(rig, dir, [
+      '--no-verify',
+      '--tag',
+      'next',
+      '--filter',
+      `${scope}/a`,
+      '--filter',
+      `${scope}/d`,
+      '--concurrency',
+      '1',
+      '--report',
+      join(out, 'report.json'),
+      '--summary',
+      join(out, 'summary.md'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(statuses(result)).toEqual({ [`${scope}/a`]: 'published', [`${scope}/d`]: 'published' });
+    expect(reportOf(result)?.packages.every((p) => p.verification === null)).toBe(true);
+    const doc = (await packument(rig, `${scope}/a`)) as { 'dist-tags'?: Record<string, string> } | null;
+    expect(doc?.['dist-tags']?.next).toBe('1.0.0');
+    expect(await packument(rig, `${scope}/b`)).toBeNull();
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(reportOf(result));
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`${scope}/a`);
+  });
+
+  it('a package blocked by check stops the release; --force publishes the rest', async () => {
+    const scope = '@e2e-force';
+    const packages = fourPackages(scope).map((p) =>
+      p.name === `${scope}/d` ? { ...p, repository: 'https://github.com/someone/else' } : p,
+    );
+    const dir = await fixture(rig, { packages });
+    const before = snapshot(dir);
+
+    const stopped = await release(rig, dir);
+    expect(stopped.code).toBe(1);
+    expect(statuses(stopped)[`${scope}/d`]).toBe('blocked');
+    expect(codes(stopped, `${scope}/d`)).toContain('REPOSITORY_MISMATCH');
+    expect(statuses(stopped)[`${scope}/a`]).toBe('ready');
+    expect(await packument(rig, `${scope}/a`)).toBeNull();
+
+    const forced = await release(rig, dir, ['--force']);
+    expect(forced.code).toBe(1);
+    expect(statuses(forced)).toEqual({
+      [`${scope}/a`]: 'verified',
+      [`${scope}/b`]: 'verified',
+      [`${scope}/c`]: 'verified',
+      [`${scope}/d`]: 'blocked',
+    });
+    expect(await packument(rig, `${scope}/d`)).toBeNull();
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('hands the verify flags on: a wrong --expect-repository leaves versions unverified', async () => {
+    const dir = await fixture(rig, { packages: [{ name: '@e2e-expect/a' }] });
+    const result = await release(rig, dir, ['--expect-repository', 'https://github.com/acme/other']);
+    expect(result.code).toBe(1);
+    expect(statuses(result)).toEqual({ '@e2e-expect/a': 'unverified' });
+    expect(codes(result, '@e2e-expect/a')).toContain('IDENTITY_MISMATCH');
+  });
+
+  it('bad flag values are usage errors (exit 2), before anything happens', async () => {
+    const dir = await fixture(rig, { packages: [{ name: '@e2e-bad/a' }] });
+    const cases: Array<[string[], string]> = [
+      [['--publisher', 'bun'], 'INVALID_FLAG_VALUE'],
+      [['--provenance-via', 'carrier-pigeon'], 'INVALID_FLAG_VALUE'],
+      [['--retries', '-1'], 'INVALID_FLAG_VALUE'],
+      [['--verify-timeout', 'soon'], 'INVALID_FLAG_VALUE'],
+      [['--access', 'everyone'], 'INVALID_FLAG_VALUE'],
+      [['--no-such-flag'], 'UNKNOWN_FLAG'],
+    ];
+    for (const [args, code] of cases) {
+      const result = await release(rig, dir, args);
+      expect([args.join(' '), result.code]).toEqual([args.join(' '), 2]);
+      expect(reportOf(result)?.error?.code).toBe(code);
+    }
+    // a switch npm does not honour: check's environment error, nothing published
+    const unhonoured = await release(rig, dir, ['--provenance-via', 'yarnrc']);
+    expect(unhonoured.code).toBe(1);
+    expect(reportOf(unhonoured)?.environment.problems.map((p) => p.code)).toContain(
+      'PUBLISHER_NO_PROVENANCE',
+    );
+    expect(await packument(rig, '@e2e-bad/a')).toBeNull();
+    expect(existsSync(join(dir, '.git', 'provenant'))).toBe(false);
+  });
+
+  it('outside CI it refuses (CI_NOT_DETECTED) and publishes nothing', async () => {
+    const dir = await fixture(rig, { packages: [{ name: '@e2e-noci/a' }] });
+    const result = await runCli(['release', '--json', '--access', 'public'], {
+      cwd: dir,
+      env: toolPathEnv(cleanEnv()),
+    });
+    expect(result.code).toBe(1);
+    expect(reportOf(result)?.environment.problems.map((p) => p.code)).toContain('CI_NOT_DETECTED');
+    expect(await packument(rig, '@e2e-noci/a')).toBeNull();
+  });
+
+  it('release --help and restore --help', async () => {
+    for (const command of ['release', 'restore']) {
+      const result = await runCli([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`provenant ${command}`);
+    }
+  });
+});
