@@ -145,6 +145,14 @@ describe('publishAll', () => {
     expect(records.get('other')?.problems.map((p) => p.code)).toEqual(['PUBLISHED_CONTENT_DIFFERS']);
   });
 
+  it('absent at check, there now with the same bytes: our own upload (the publisher retried its PUT) → published', async () => {
+    // npm retries a PUT whose answer was lost; its retry meets the stored version (E409)
+    const fake = fakeNpm();
+    fake.registry.set('a', 'sha512-a');
+    const records = await publishAll(input(fake, [target('a')], { absentBeforehand: true }));
+    expect(records.get('a')).toMatchObject({ state: 'published', integrity: 'sha512-a', attempts: 1 });
+  });
+
   it('compares the registry with the pack after publishing', async () => {
     const fake = fakeNpm();
     const records = await publishAll(

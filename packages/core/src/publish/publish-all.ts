@@ -57,6 +57,12 @@ export interface PublishAllInput {
   now: () => number;
   signal?: AbortSignal;
   onEvent?: (event: PublishEvent) => void;
+  /**
+   * Every target was seen absent from the registry just before (by check). The same bytes
+   * turning up during the run are then our own upload whose answer was lost: publishers
+   * retry a PUT themselves (npm does on 5xx/resets), and the retry meets the stored version.
+   */
+  absentBeforehand?: boolean;
   /** Backoff between publish retries; defaults 1 s doubling to 30 s (Retry-After wins). */
   backoff?: { minDelayMs: number; maxDelayMs: number };
 }
@@ -273,7 +279,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     }
     if (existing !== null && packed !== null && sameIntegrity(existing, packed)) {
       // A retry after a lost answer finds our own upload: that is a publish, not a skip.
-      if (p.transientBefore) return confirmUpload(target, packed, p);
+      if (p.transientBefore || input.absentBeforehand) return confirmUpload(target, packed, p);
       return finish(
         target.name,
         'already-published',

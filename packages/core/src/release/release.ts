@@ -230,6 +230,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       targets: targets.filter((t) => !packFailures.has(t.name)),
       command,
       packed: packed.integrity,
+      // check saw every target absent from the registry
+      absentBeforehand: true,
       concurrency: options.concurrency,
       retries: options.retries,
       exec: ctx.exec,
