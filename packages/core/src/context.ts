@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { execa } from 'execa';
 
 /**
  * Side effects reach the core through this context: environment, files,
@@ -38,6 +37,8 @@ export interface Context {
 
 export const execReal: ExecFn = async (file, args, options) => {
   try {
+    // Loaded on first use: execa costs ~160 ms to import, and most commands never spawn.
+    const { execa } = await import('execa');
     const result = await execa(file, [...args], {
       cwd: options.cwd,
       env: options.env ?? {},

@@ -1,5 +1,5 @@
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { getTrustedRoot, initTUF, type TUFOptions } from '@sigstore/tuf';
+import type { TUFOptions } from '@sigstore/tuf';
 import { ProvenantError, messageOf } from '../errors.js';
 import { createVerificationTrust, type VerificationTrust } from './trust-material.js';
 
@@ -36,9 +36,13 @@ export async function fetchOnlineTrust(deps: OnlineTrustDeps): Promise<Verificat
 }
 
 function sigstoreTuf(options: TUFOptions = {}) {
+  // Loaded on demand: only online verification needs the TUF client (~150 ms to import).
+  const tuf = () => import('@sigstore/tuf');
   return {
-    trustedRoot: async () => TrustedRoot.toJSON(await getTrustedRoot(options)),
+    trustedRoot: async () => TrustedRoot.toJSON(await (await tuf()).getTrustedRoot(options)),
     npmKeys: async () =>
-      JSON.parse(await (await initTUF(options)).getTarget('registry.npmjs.org/keys.json')) as unknown,
+      JSON.parse(
+        await (await (await tuf()).initTUF(options)).getTarget('registry.npmjs.org/keys.json'),
+      ) as unknown,
   };
 }
