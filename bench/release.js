@@ -44,6 +44,7 @@ const COUNT = Number(option('--packages', '60'));
 const ONLY = option('--only', null)?.split(',') ?? null;
 const CONCURRENCY = option('--concurrency', null);
 const TRACE = args.includes('--trace');
+const PROFILE = option('--profile', null);
 const REPOSITORY = 'https://github.com/acme/widgets';
 
 /** N packages in 3 levels: level k+1 packages each depend on two of level k. */
@@ -217,6 +218,13 @@ const SCENARIOS = {
         }
       });
       const env = signingEnv();
+      const session = PROFILE ? new (await import('node:inspector')).Session() : null;
+      const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+      if (session) {
+        session.connect();
+        await post('Profiler.enable');
+        await post('Profiler.start');
+      }
       const cpu = process.cpuUsage();
       const code = await main(
         [
@@ -231,6 +239,11 @@ const SCENARIOS = {
         { streams: { stdout: out, stderr: err }, ctx: nodeContext({ cwd: dir, env }), handleSignals: false },
       );
       const used = process.cpuUsage(cpu);
+      if (session) {
+        const { profile } = await post('Profiler.stop');
+        (await import('node:fs')).writeFileSync(PROFILE, JSON.stringify(profile));
+        session.disconnect();
+      }
       const report = JSON.parse(stdout);
       if (code !== 0) throw new Error(`provenant release exited ${code}:\n${stderr.slice(-3000)}`);
       const verified = report.packages.filter((p) => p.status === 'verified').length;

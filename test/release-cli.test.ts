@@ -139,3 +139,34 @@ describe('provenant release flags', () => {
     }
   });
 });
+
+describe('progress on a terminal', () => {
+  it('draws a live task per package with listr2 (under a pseudo-terminal)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { CLI } = await import('./helpers/run-cli.js');
+    const { signingEnv, trustFlags } = await import('./release-helpers.js');
+    const dir = await fixture(rig, { packages: fourPackages('@e2e-tty') });
+    const env: Record<string, string> = { ...signingEnv(rig), TERM: 'xterm-256color' };
+    delete env.CI; // listr2 only when not in CI (GITHUB_ACTIONS still makes it a signing job)
+    const command = [process.execPath, CLI, 'release', '--access', 'public', ...trustFlags(rig)]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const output = await new Promise<{ code: number; text: string }>((resolve) => {
+      // a pseudo-terminal of a real size (script's own has 0 columns); ANSI escapes stripped
+      execFile(
+        'script',
+        ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'],
+        { cwd: dir, env, timeout: 170_000 },
+        (error, stdout) =>
+          resolve({
+            code: error ? Number(error.code ?? 1) : 0,
+            // eslint-disable-next-line no-control-regex
+            text: stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''),
+          }),
+      );
+    });
+    expect(output.code, output.text).toBe(0);
+    for (const name of ['a', 'b', 'c', 'd']) expect(output.text).toContain(`@e2e-tty/${name} verified`);
+    expect(output.text).not.toContain(rig.registry.token);
+  });
+});
