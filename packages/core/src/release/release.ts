@@ -119,6 +119,14 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   }
   const publisher = check.publisher;
   const adapter = adapterFor(publisher, root);
+  if (blocked && adapter.batching === 'whole') {
+    // changeset publish takes no package list: it would publish the blocked ones too.
+    throw new ProvenantError(
+      'CONFLICTING_FLAGS',
+      `--force cannot leave blocked packages out with ${adapter.name}: it publishes every package itself.`,
+      { hint: 'Fix the blocked packages, or publish with --publisher npm (or pnpm) to leave them out.' },
+    );
+  }
   const targets = plannedTargets(check);
   emit({ type: 'planned', names: targets.map((t) => t.name) });
   const sw = planProvenanceSwitch({
