@@ -55,6 +55,20 @@ export function trustedPublishingApplies(
   );
 }
 
+/** The first reason npm trusted publishing (tokenless, OIDC) is out of reach, in words. */
+function whyNoTrustedPublishing(
+  facts: Pick<EnvironmentFacts, 'ci' | 'publisher' | 'npmVersion' | 'registry'>,
+): string {
+  const { ci, publisher } = facts;
+  const oidcJob =
+    (ci.ci === 'github-actions' && ci.oidc) || (ci.ci === 'gitlab-ci' && ci.gitlab?.npmIdToken === true);
+  if (!oidcJob) return 'this is not a CI job that can request an OIDC token';
+  if (!isNpmjsRegistry(facts.registry)) return 'only registry.npmjs.org supports it';
+  if (publisher === null || !publishesThroughNpm(publisher))
+    return `${publisher?.name ?? 'the publisher'} does not publish through npm`;
+  return `it needs npm ${NPM_TRUSTED_PUBLISHING_MIN} or later, this job has ${facts.npmVersion ?? 'no npm'}`;
+}
+
 function ciRules(facts: EnvironmentFacts): Problem[] {
   const { ci } = facts;
   switch (ci.ci) {
@@ -223,7 +237,7 @@ function registryRules(facts: EnvironmentFacts): Problem[] {
       problem(
         'AUTH_MISSING',
         'error',
-        `No token is configured for ${facts.registry}, and npm trusted publishing cannot apply here${facts.npmVersion ? ` (npm ${facts.npmVersion}, ${facts.ci.ci})` : ''}.`,
+        `No token is configured for ${facts.registry}, and npm trusted publishing cannot apply here: ${whyNoTrustedPublishing(facts)}.`,
         `Add ${where}.${trusted}`,
       ),
     );
