@@ -245,7 +245,11 @@ const SCENARIOS = {
         session.disconnect();
       }
       const report = JSON.parse(stdout);
-      if (code !== 0) throw new Error(`provenant release exited ${code}:\n${stderr.slice(-3000)}`);
+      if (code !== 0) {
+        const bad = report.packages.filter((p) => p.status !== 'verified');
+        const why = bad.map((p) => `${p.name} ${p.status} ${p.problems.map((x) => `${x.code}: ${x.message}`).join(' | ')}`);
+        throw new Error(`provenant release exited ${code}:\n${why.join('\n')}`);
+      }
       const verified = report.packages.filter((p) => p.status === 'verified').length;
       if (verified !== COUNT) throw new Error(`only ${verified}/${COUNT} verified`);
       return { cpuMs: (used.user + used.system) / 1000 };

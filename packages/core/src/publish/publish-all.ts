@@ -44,8 +44,11 @@ export interface PublishAllInput {
   targets: readonly PlannedTarget[];
   /** Everything but the per-package dist-tag. */
   command: Omit<PublishCommandOptions, 'tag'>;
-  /** Tarball integrity recorded before publishing. */
-  packed: ReadonlyMap<string, string>;
+  /**
+   * Tarball integrity from packing each target independently of the
+   * publisher (a promise: packing may run alongside the first publishes).
+   */
+  packed: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
   concurrency: number;
   retries: number;
   exec: ExecFn;
@@ -91,6 +94,12 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       { attempts: 0, startedAt: null, throttled: false, transientBefore: false },
     ]),
   );
+  let packedMap: ReadonlyMap<string, string> = new Map();
+  const packedReady = Promise.resolve(input.packed).then(
+    (map) => (packedMap = map),
+    () => packedMap,
+  );
+  const packedOf = async (name: string) => (await packedReady).get(name) ?? null;
   const backoff = input.backoff ?? { minDelayMs: 1000, maxDelayMs: 30_000 };
 
   const finish = (name: string, state: PublishState, problems: Problem[], integrity: string | null) => {
@@ -147,7 +156,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   /** Settles one package's outcome; returns the targets to try again, alone. */
   const settle = async (target: PlannedTarget, outcome: PublishOutcome): Promise<boolean | 'again'> => {
     const p = progress.get(target.name) as Progress;
-    const packed = input.packed.get(target.name) ?? null;
+    const packed = await packedOf(target.name);
     switch (outcome.kind) {
       case 'published':
         return confirmUpload(target, outcome.integrity ?? packed, p);
@@ -218,7 +227,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     integrity: string | null,
     p: Progress,
   ): Promise<boolean> => {
-    const packed = input.packed.get(target.name) ?? null;
+    const packed = await packedOf(target.name);
     const problems: Problem[] = [];
     if (p.throttled) {
       problems.push(
@@ -258,7 +267,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   };
 
   const settleExisting = async (target: PlannedTarget, message: string, p: Progress): Promise<boolean> => {
-    const packed = input.packed.get(target.name) ?? null;
+    const packed = await packedOf(target.name);
     let existing: string | null;
     try {
       existing = await registryIntegrityOf(target);
@@ -322,7 +331,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       for (const group of queue) {
         if (input.signal?.aborted) {
           for (const t of group) {
-            finish(t.name, 'cancelled', [], input.packed.get(t.name) ?? null);
+            finish(t.name, 'cancelled', [], packedMap.get(t.name) ?? null);
             done.set(t.name, false);
           }
           continue;
@@ -386,10 +395,10 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
             'Fix the failure of that dependency first, then run release again.',
           ),
         ],
-        input.packed.get(name) ?? null,
+        packedMap.get(name) ?? null,
       );
     } else if (state === 'cancelled') {
-      finish(name, 'cancelled', [], input.packed.get(name) ?? null);
+      finish(name, 'cancelled', [], packedMap.get(name) ?? null);
     } else {
       finish(name, 'failed', [problem('PUBLISH_FAILED', 'error', `${name} was not published.`, null)], null);
     }

@@ -11,11 +11,12 @@ export interface RegistryReads {
 }
 
 /**
- * Reads go out without credentials first and repeat with them only when the
- * registry says "not found" or "forbidden" (a private package). Public reads
- * then never carry the token, and registries that check a token expensively
- * on every request (Verdaccio's legacy tokens cost a bcrypt compare, about
- * 150 ms of CPU) are spared hundreds of checks per release.
+ * Reads go out without credentials, and repeat with them only when the
+ * registry answers 401/403 (one that wants a token for every read). A 404 is
+ * taken as it is: provenance is only for public packages, which anyone may
+ * read. Public reads then never carry the token, and registries that check
+ * a token expensively on every request (Verdaccio's legacy tokens cost a
+ * bcrypt compare, about 150 ms of CPU) are spared hundreds of checks.
  */
 export function publicFirstReads(options: {
   registry: string;
@@ -36,8 +37,7 @@ export function publicFirstReads(options: {
   const authed = options.auth.kind === 'none' ? null : new RegistryClient({ ...base, auth: options.auth });
   const withFallback = async <T>(read: (client: RegistryClient) => Promise<T | null>): Promise<T | null> => {
     try {
-      const result = await read(anonymous);
-      if (result !== null || authed === null) return result;
+      return await read(anonymous);
     } catch (error) {
       const denied = isProvenantError(error) && /HTTP 40[13]\b/.test(error.message);
       if (!denied || authed === null) throw error;

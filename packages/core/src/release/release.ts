@@ -1,7 +1,7 @@
 import { checkWorkspace, type CheckResult } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
-import { hasError, problem } from '../problems.js';
+import { hasError } from '../problems.js';
 import { Journal, type RestoreOutcome } from '../provenance/journal.js';
 import {
   applyProvenanceSwitch,
@@ -196,48 +196,28 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     applyProvenanceSwitch(sw, journal);
     for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
 
-    emit({ type: 'stage', stage: 'pack', detail: 'Packing to record each tarball’s integrity' });
+    // Packing (to learn each tarball's integrity independently of the
+    // publisher) runs alongside the first publishes; every comparison with
+    // the registry waits for it.
     emit({ type: 'packing', names: targets.map((t) => t.name) });
-    const packed = await packTargets({
+    const packed = packTargets({
       root,
       adapter,
       targets,
       exec: ctx.exec,
       env,
       extraEnv: sw.env,
-      concurrency: options.concurrency,
+      // it shares the machine with the publishers
+      concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
       signal: deps.signal,
-    });
-    const packFailures = new Map<string, PublishRecord>(
-      [...packed.errors].map(([name, why]) => [
-        name,
-        {
-          name,
-          state: 'failed',
-          problems: [
-            problem(
-              'PUBLISH_FAILED',
-              'error',
-              `Could not pack ${name}: ${why}`,
-              'Run the publisher’s pack command in that package to see why.',
-            ),
-          ],
-          attempts: 0,
-          durationMs: 0,
-          integrity: null,
-        },
-      ]),
-    );
-    for (const record of blockDependents(targets, packFailures)) packFailures.set(record.name, record);
-    for (const record of packFailures.values()) emit({ type: 'published', record });
+    }).then((result) => result.integrity);
 
     emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
     const published = await publishAll({
       adapter,
-      // A package that failed to pack fails, and so blocks its dependents.
-      targets: targets.filter((t) => !packFailures.has(t.name)),
+      targets,
       command,
-      packed: packed.integrity,
+      packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
       concurrency: options.concurrency,
@@ -263,7 +243,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
         }
       },
     });
-    records = new Map([...packFailures, ...published]);
+    records = published;
   } finally {
     emit({ type: 'stage', stage: 'restore', detail: 'Restoring changed files' });
     restored = journal.restore();
@@ -310,42 +290,6 @@ function registryReads(check: CheckResult, root: string, ctx: Context, concurren
     sleep: ctx.sleep,
     now: ctx.now,
   });
-}
-
-/** Records DEPENDENCY_BLOCKED for every target that (transitively) needs one of `failed`. */
-function blockDependents(
-  targets: readonly PlannedTarget[],
-  failed: ReadonlyMap<string, PublishRecord>,
-): PublishRecord[] {
-  const out: PublishRecord[] = [];
-  const down = new Set(failed.keys());
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const t of targets) {
-      if (down.has(t.name)) continue;
-      const blockers = t.deps.filter((d) => down.has(d));
-      if (blockers.length === 0) continue;
-      down.add(t.name);
-      grew = true;
-      out.push({
-        name: t.name,
-        state: 'blocked',
-        problems: [
-          problem(
-            'DEPENDENCY_BLOCKED',
-            'error',
-            `Not published: it depends on ${blockers.join(', ')}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
-            'Fix the failure of that dependency first, then run release again.',
-          ),
-        ],
-        attempts: 0,
-        durationMs: 0,
-        integrity: null,
-      });
-    }
-  }
-  return out;
 }
 
 async function dryRunCommands(
