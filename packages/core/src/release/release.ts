@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { checkWorkspace, type CheckResult } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
@@ -220,7 +221,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
-      concurrency: options.concurrency,
+      concurrency: publisherProcesses(options.concurrency),
       retries: options.retries,
       exec: ctx.exec,
       env,
@@ -266,6 +267,19 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   return finish(mergeReports(check, records, verifications), restored);
 }
 
+/**
+ * How many publisher processes run at once: --concurrency, but no more than
+ * the machine has cores (at least 2). A publisher process is CPU-heavy —
+ * Node start-up, packing, gzip, signing — and batching already gives each
+ * process several packages, so processes beyond the cores only contend.
+ * Measured on 2 cores, 60 packages: 4 processes 29.9 s, 2 processes 27.3 s,
+ * 8 processes 34.4 s (bench/release.js). Registry reads and verification
+ * keep the full --concurrency.
+ */
+export function publisherProcesses(concurrency: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(concurrency, Math.max(2, cores)));
+}
+
 function plannedTargets(check: CheckResult): PlannedTarget[] {
   const ready = new Set(check.packages.filter((p) => p.status === 'ready').map((p) => p.name));
   return check.plan.packages
@@ -307,7 +321,7 @@ async function dryRunCommands(
   await publishInOrder(
     targets.map((t) => ({ name: t.name, deps: t.deps })),
     {
-      concurrency: options.concurrency,
+      concurrency: publisherProcesses(options.concurrency),
       batching: adapter.batching,
       run: (names) => {
         const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
