@@ -48,7 +48,7 @@ describe('provenant release through other publishers', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('yarn berry (yarn npm publish, provenance via .yarnrc.yml, journal under node_modules/.cache)', async () => {
+  it('yarn berry (batched through yarn workspaces foreach, provenance via .yarnrc.yml, journal under node_modules/.cache)', async () => {
     const scope = '@e2e-yarn';
     const dir = await fixture(rig, {
       manager: 'yarn',

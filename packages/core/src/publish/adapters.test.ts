@@ -129,18 +129,63 @@ describe('pnpm adapter', () => {
 
 describe('yarn adapter', () => {
   const yarn = yarnAdapter('4.9.2');
-  it('runs yarn npm publish in the workspace with the registry in the environment', () => {
+  it('one package: yarn npm publish in the workspace, the registry in the environment', () => {
     const inv = yarn.publishInvocation([a], {
       ...options,
       provenanceArgs: ['--provenance'],
       provenanceEnv: {},
     });
+    expect(inv.cwd).toBe('/r/packages/a');
     expect(inv.args).toEqual(['npm', 'publish', '--tag', 'next', '--access', 'public', '--provenance']);
     expect(inv.env.YARN_NPM_PUBLISH_REGISTRY).toBe('http://127.0.0.1:4873/');
   });
-  it('packs to a file named after the package', () => {
-    const [inv] = yarn.packInvocations([a], { root: '/r', tmpDir: '/t', env: {} });
-    expect(yarn.readPack(inv!, ok(), () => Buffer.from('x')).has('@s/a')).toBe(true);
+  it('several: one yarn workspaces foreach from the root', () => {
+    const inv = yarn.publishInvocation([a, b], options);
+    expect(inv.cwd).toBe('/r');
+    expect(inv.args).toEqual([
+      'workspaces',
+      'foreach',
+      '-A',
+      '-p',
+      '-v',
+      '--include',
+      '@s/a',
+      '--include',
+      '@s/b',
+      'npm',
+      'publish',
+      '--tag',
+      'next',
+      '--access',
+      'public',
+    ]);
+  });
+  it('reads each workspace’s outcome from the prefixed output', () => {
+    const stdout = [
+      '[@s/a]: ➤ YN0000: Package archive published',
+      '[@s/a]: ➤ YN0000: Done in 0s 615ms',
+      '[@s/b]: ➤ YN0035: this package is already present',
+      '[@s/b]: ➤ YN0035:   Response Code: 409 (Conflict)',
+      '[@s/b]: ➤ YN0000: Failed with errors in 0s 432ms',
+      'The command failed in workspace @s/b@workspace:packages/b with exit code 1',
+    ].join('\n');
+    const c = { ...a, name: '@s/c' };
+    const out = yarn.readOutcome([a, b, c], { exitCode: 1, stdout, stderr: '' });
+    expect(out.get('@s/a')?.kind).toBe('published');
+    expect(out.get('@s/b')?.kind).toBe('already-published');
+    expect(out.get('@s/c')?.kind).toBe('not-attempted');
+  });
+  it('packs several in one foreach, one alone in its folder', () => {
+    const [batch] = yarn.packInvocations([a, b], { root: '/r', tmpDir: '/t', env: {} });
+    expect(batch?.args.slice(-3)).toEqual(['pack', '--out', '/t/%s.tgz']);
+    const files: Record<string, string> = { '/t/@s/a.tgz': 'A', '/t/@s/b.tgz': 'B' };
+    const read = (p: string) => (files[p] === undefined ? null : Buffer.from(files[p]));
+    expect([...yarn.readPack(batch!, ok(), read).keys()]).toEqual(['@s/a', '@s/b']);
+    const [single] = yarn.packInvocations([a], { root: '/r', tmpDir: '/t', env: {} });
+    expect(single?.cwd).toBe('/r/packages/a');
+    const withManifest = (p: string) =>
+      p === '/r/packages/a/package.json' ? Buffer.from('{"name":"@s/a"}') : read(p);
+    expect(yarn.readPack(single!, ok(), withManifest).has('@s/a')).toBe(true);
   });
 });
 

@@ -11,7 +11,9 @@ export function classifyFailure(
 ): Exclude<PublishOutcome, { kind: 'published' } | { kind: 'not-attempted' }> {
   const message = publisherMessage(output);
   if (
-    /cannot publish over|previously published version|EPUBLISHCONFLICT|\bE409\b|409 Conflict/i.test(output)
+    /cannot publish over|previously published version|EPUBLISHCONFLICT|\bE409\b|409 \(?Conflict|already present/i.test(
+      output,
+    )
   ) {
     return { kind: 'already-published', message };
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -36,6 +36,9 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
   const result: PackResult = { integrity: new Map(), errors: new Map() };
   if (input.targets.length === 0) return result;
   const tmpDir = mkdtempSync(join(tmpdir(), 'provenant-pack-'));
+  // tarballs named after scoped packages land in a folder per scope
+  for (const t of input.targets)
+    if (t.name.startsWith('@')) mkdirSync(join(tmpDir, t.name.split('/')[0] ?? ''), { recursive: true });
   try {
     const invocations = input.adapter.packInvocations(input.targets, {
       root: input.root,

@@ -1,69 +1,105 @@
 import { join } from 'node:path';
 import { classifyFailure } from './classify.js';
 import { integrityOf } from './integrity.js';
-import { onlyOne } from './pnpm.js';
-import type { PublisherAdapter, PublishTarget } from './types.js';
+import type { PublisherAdapter, PublishOutcome, PublishTarget } from './types.js';
 
 /**
- * yarn berry (≥ 4.9 for provenance): `yarn npm publish` in the workspace
- * folder, one package per process. The registry goes in through
- * `YARN_NPM_PUBLISH_REGISTRY`, which overrides `.yarnrc.yml` for this run only.
+ * yarn berry (≥ 4.9 for provenance): `yarn npm publish`. One package runs in
+ * its workspace folder; several go through one `yarn workspaces foreach -A
+ * -p --include …` from the root (one Node start-up for the lot), whose
+ * output is prefixed with each workspace's name. The registry goes in
+ * through `YARN_NPM_PUBLISH_REGISTRY`, overriding `.yarnrc.yml` for this run.
  */
 export function yarnAdapter(version: string, bin = 'yarn'): PublisherAdapter {
+  const env = (extra: Readonly<Record<string, string>>) => ({
+    YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
+    YARN_ENABLE_TELEMETRY: '0',
+    ...extra,
+  });
   return {
     name: 'yarn',
     version,
-    batching: 'per-package',
+    batching: 'batch',
     publishInvocation(targets, options) {
-      const target = onlyOne(targets);
       const args = ['npm', 'publish'];
       if (options.tag) args.push('--tag', options.tag);
       if (options.access) args.push('--access', options.access);
+      const only = targets.length === 1 ? targets[0] : undefined;
       return {
         file: bin,
-        args: [...args, ...options.provenanceArgs],
-        cwd: target.dir,
-        env: {
-          YARN_NPM_PUBLISH_REGISTRY: options.registry,
-          YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
-          YARN_ENABLE_TELEMETRY: '0',
-          ...options.provenanceEnv,
-        },
+        args: only
+          ? [...args, ...options.provenanceArgs]
+          : [...foreach(targets), ...args, ...options.provenanceArgs],
+        cwd: only ? only.dir : options.root,
+        env: env({ YARN_NPM_PUBLISH_REGISTRY: options.registry, ...options.provenanceEnv }),
       };
     },
     readOutcome(targets, result) {
-      const target = onlyOne(targets);
-      const outcome =
-        result.exitCode !== 0
-          ? classifyFailure(`${result.stdout}\n${result.stderr}`)
-          : { kind: 'published' as const, integrity: null };
-      return new Map([[target.name, outcome]]);
+      const only = targets.length === 1 ? targets[0] : undefined;
+      if (only) {
+        const outcome =
+          result.exitCode !== 0
+            ? classifyFailure(`${result.stdout}\n${result.stderr}`)
+            : { kind: 'published' as const, integrity: null };
+        return new Map<string, PublishOutcome>([[only.name, outcome]]);
+      }
+      return readForeachOutput(
+        targets.map((t) => t.name),
+        `${result.stdout}\n${result.stderr}`,
+      );
     },
     packInvocations(targets, options) {
-      return targets.map((t) => ({
-        file: bin,
-        args: ['pack', '--out', yarnTarball(options.tmpDir, t)],
-        cwd: t.dir,
-        env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', YARN_ENABLE_TELEMETRY: '0', ...options.env },
-      }));
+      if (targets.length === 1) {
+        return targets.map((t) => ({
+          file: bin,
+          args: ['pack', '--out', join(options.tmpDir, '%s.tgz')],
+          cwd: t.dir,
+          env: env(options.env),
+        }));
+      }
+      return [
+        {
+          file: bin,
+          args: [...foreach(targets), 'pack', '--out', join(options.tmpDir, '%s.tgz')],
+          cwd: options.root,
+          env: env(options.env),
+        },
+      ];
     },
     readPack(invocation, _result, readBytes) {
       const out = new Map<string, string>();
-      const file = invocation.args[2];
-      const name = file ? nameFromTarball(file) : null;
-      const bytes = file ? readBytes(file) : null;
-      if (name && bytes) out.set(name, integrityOf(bytes));
+      const pattern = invocation.args[invocation.args.indexOf('--out') + 1] ?? '';
+      const names = invocation.args.flatMap((a, i) => (invocation.args[i - 1] === '--include' ? [a] : []));
+      // a single `yarn pack` runs in the package folder: its name is in its manifest
+      const manifest = names.length === 0 ? readBytes(join(invocation.cwd, 'package.json')) : null;
+      if (manifest) names.push(String((JSON.parse(manifest.toString('utf8')) as { name?: unknown }).name));
+      for (const name of names) {
+        const bytes = readBytes(pattern.replace('%s', name));
+        if (bytes) out.set(name, integrityOf(bytes));
+      }
       return out;
     },
   };
 }
 
-/** `<tmp>/<encoded name>.tgz`: the package name survives the round trip. */
-function yarnTarball(tmpDir: string, target: PublishTarget): string {
-  return join(tmpDir, `${encodeURIComponent(target.name)}.tgz`);
+function foreach(targets: readonly PublishTarget[]): string[] {
+  return ['workspaces', 'foreach', '-A', '-p', '-v', ...targets.flatMap((t) => ['--include', t.name])];
 }
 
-function nameFromTarball(file: string): string | null {
-  const base = file.split(/[\\/]/).pop() ?? '';
-  return base.endsWith('.tgz') ? decodeURIComponent(base.slice(0, -4)) : null;
+/** Splits `[name]: …` lines by workspace: "Done" → published, "Failed" → its own message, else not tried. */
+export function readForeachOutput(names: readonly string[], output: string): Map<string, PublishOutcome> {
+  const lines = new Map<string, string[]>(names.map((n) => [n, []]));
+  for (const raw of output.split(/\r?\n/)) {
+    const match = /^\[(.+?)\]: (.*)$/.exec(raw.trim());
+    if (match?.[1] && match[2] !== undefined) lines.get(match[1])?.push(match[2]);
+  }
+  const out = new Map<string, PublishOutcome>();
+  for (const [name, own] of lines) {
+    const text = own.join('\n');
+    if (/Failed with errors/.test(text)) out.set(name, classifyFailure(text));
+    else if (/Done in /.test(text) || /Package archive published/.test(text))
+      out.set(name, { kind: 'published', integrity: null });
+    else out.set(name, { kind: 'not-attempted' });
+  }
+  return out;
 }
