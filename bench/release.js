@@ -16,9 +16,12 @@
  */
 import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import {
+  changesetBin,
   cleanEnv,
   githubActionsEnv,
   makeTempDir,
@@ -89,6 +92,63 @@ function must(result, what) {
   if (result.exitCode !== 0)
     throw new Error(`${what} failed (${result.exitCode}):\n${result.all.slice(-3000)}`);
   return result;
+}
+
+/** Runs `provenant release` in this process (its CPU measured alone). */
+async function provenantRelease({ dir, registry }, extraArgs = []) {
+  const out = new PassThrough();
+  let stdout = '';
+  out.on('data', (d) => (stdout += d));
+  const err = new PassThrough();
+  const t0 = performance.now();
+  err.on('data', (d) => {
+    if (TRACE) {
+      for (const line of String(d).split('\n')) {
+        if (line && !line.startsWith('::'))
+          console.error(`${((performance.now() - t0) / 1000).toFixed(2)}s ${line.slice(0, 160)}`);
+      }
+    }
+  });
+  const env = signingEnv();
+  const session = PROFILE ? new (await import('node:inspector')).Session() : null;
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
+  const cpu = process.cpuUsage();
+  const code = await main(
+    [
+      'release',
+      '--json',
+      '--trusted-root',
+      sigstore.trustedRootPath,
+      '--npm-keys',
+      registry.npmKeysPath,
+      ...(CONCURRENCY ? ['--concurrency', CONCURRENCY] : []),
+      ...extraArgs,
+    ],
+    { streams: { stdout: out, stderr: err }, ctx: nodeContext({ cwd: dir, env }), handleSignals: false },
+  );
+  const used = process.cpuUsage(cpu);
+  if (session) {
+    const { profile } = await post('Profiler.stop');
+    (await import('node:fs')).writeFileSync(PROFILE, JSON.stringify(profile));
+    session.disconnect();
+  }
+  const report = JSON.parse(stdout);
+  if (code !== 0) {
+    const bad = report.packages.filter((p) => p.status !== 'verified');
+    const why = bad.map(
+      (p) => `${p.name} ${p.status} ${p.problems.map((x) => `${x.code}: ${x.message}`).join(' | ')}`,
+    );
+    throw new Error(`provenant release exited ${code}:\n${why.join('\n')}`);
+  }
+  const verified = report.packages.filter((p) => p.status === 'verified').length;
+  if (verified !== COUNT) throw new Error(`only ${verified}/${COUNT} verified`);
+  return { cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Each scenario: prepare (untimed) → publish (timed). */
@@ -201,59 +261,59 @@ const SCENARIOS = {
       const dir = await fixture(registry, { packages: dagPackages('@b-prov', '^1.0.0'), git: true });
       return { dir, registry };
     },
-    async publish({ dir, registry }) {
-      const out = new PassThrough();
-      let stdout = '';
-      out.on('data', (d) => (stdout += d));
-      const err = new PassThrough();
-      let stderr = '';
-      const t0 = performance.now();
-      err.on('data', (d) => {
-        stderr += d;
-        if (TRACE) {
-          for (const line of String(d).split('\n')) {
-            if (line && !line.startsWith('::'))
-              console.error(`${((performance.now() - t0) / 1000).toFixed(2)}s ${line.slice(0, 160)}`);
-          }
-        }
+    publish: (state) => provenantRelease(state),
+  },
+  'provenant-pnpm': {
+    label: 'provenant release (pnpm, verified)',
+    async prepare(registry) {
+      const dir = await fixture(registry, {
+        manager: 'pnpm',
+        packages: dagPackages('@b-prov-pnpm', 'workspace:^'),
+        git: true,
       });
-      const env = signingEnv();
-      const session = PROFILE ? new (await import('node:inspector')).Session() : null;
-      const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
-      if (session) {
-        session.connect();
-        await post('Profiler.enable');
-        await post('Profiler.start');
-      }
-      const cpu = process.cpuUsage();
-      const code = await main(
-        [
-          'release',
-          '--json',
-          '--trusted-root',
-          sigstore.trustedRootPath,
-          '--npm-keys',
-          registry.npmKeysPath,
-          ...(CONCURRENCY ? ['--concurrency', CONCURRENCY] : []),
-        ],
-        { streams: { stdout: out, stderr: err }, ctx: nodeContext({ cwd: dir, env }), handleSignals: false },
-      );
-      const used = process.cpuUsage(cpu);
-      if (session) {
-        const { profile } = await post('Profiler.stop');
-        (await import('node:fs')).writeFileSync(PROFILE, JSON.stringify(profile));
-        session.disconnect();
-      }
-      const report = JSON.parse(stdout);
-      if (code !== 0) {
-        const bad = report.packages.filter((p) => p.status !== 'verified');
-        const why = bad.map((p) => `${p.name} ${p.status} ${p.problems.map((x) => `${x.code}: ${x.message}`).join(' | ')}`);
-        throw new Error(`provenant release exited ${code}:\n${why.join('\n')}`);
-      }
-      const verified = report.packages.filter((p) => p.status === 'verified').length;
-      if (verified !== COUNT) throw new Error(`only ${verified}/${COUNT} verified`);
-      return { cpuMs: (used.user + used.system) / 1000 };
+      must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
+      return { dir, registry };
     },
+    publish: (state) => provenantRelease(state),
+  },
+  'provenant-yarn': {
+    label: 'provenant release (yarn, verified)',
+    async prepare(registry) {
+      const dir = await fixture(registry, {
+        manager: 'yarn',
+        packages: dagPackages('@b-prov-yarn', 'workspace:^'),
+      });
+      await writeYarnrc(dir, registry);
+      must(
+        await run('yarn', ['install'], {
+          cwd: dir,
+          env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
+        }),
+        'yarn install',
+      );
+      return { dir, registry };
+    },
+    publish: (state) => provenantRelease(state),
+  },
+  'provenant-changesets': {
+    label: 'provenant release (changesets, verified)',
+    async prepare(registry) {
+      const dir = await fixture(registry, {
+        packages: dagPackages('@b-prov-cs', '^1.0.0'),
+        changesets: true,
+        git: true,
+        rootManifest: { devDependencies: { '@changesets/cli': `^${toolVersions().changesets}` } },
+      });
+      const bin = join(dir, 'node_modules', '.bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(
+        join(bin, 'changeset'),
+        `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`,
+      );
+      chmodSync(join(bin, 'changeset'), 0o755);
+      return { dir, registry };
+    },
+    publish: (state) => provenantRelease(state),
   },
 };
 
@@ -328,6 +388,11 @@ async function main_() {
     console.log(`  provenant / changeset publish      ${ratio('changesets')}   (target ≤ 0.5)`);
     console.log(`  provenant / npm publish --workspaces ${ratio('npm-workspaces')} (target ≤ 1.0)`);
     console.log(`  provenant / yarn foreach -p        ${ratio('yarn-foreach')}`);
+    const same = (mine, theirs) =>
+      results[mine] && results[theirs] ? (results[mine].wallMs / results[theirs].wallMs).toFixed(2) : 'n/a';
+    console.log(
+      `  same publisher: pnpm ${same('provenant-pnpm', 'pnpm-recursive')} · yarn ${same('provenant-yarn', 'yarn-foreach')} · changesets ${same('provenant-changesets', 'changesets')}`,
+    );
     console.log(
       `  provenant own CPU                  ${p.cpuMs.toFixed(0)} ms = ${(p.cpuMs / COUNT).toFixed(1)} ms/package   (target ≤ 30)`,
     );
