@@ -110,6 +110,8 @@ async function provenantRelease({ dir, registry }, extraArgs = []) {
     }
   });
   const env = signingEnv();
+  // publisher detection runs `<bin> --version` on process.env's PATH: give it the rig's tools
+  process.env.PATH = env.PATH;
   const session = PROFILE ? new (await import('node:inspector')).Session() : null;
   const post = (method, params) =>
     new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
@@ -144,7 +146,8 @@ async function provenantRelease({ dir, registry }, extraArgs = []) {
     const why = bad.map(
       (p) => `${p.name} ${p.status} ${p.problems.map((x) => `${x.code}: ${x.message}`).join(' | ')}`,
     );
-    throw new Error(`provenant release exited ${code}:\n${why.join('\n')}`);
+    const envWhy = report.environment.problems.map((x) => `${x.code}: ${x.message}`);
+    throw new Error(`provenant release exited ${code}:\n${[...envWhy, ...why].join('\n')}`);
   }
   const verified = report.packages.filter((p) => p.status === 'verified').length;
   if (verified !== COUNT) throw new Error(`only ${verified}/${COUNT} verified`);

@@ -23,6 +23,7 @@ export function changesetsAdapter(
     name: 'changesets',
     version,
     batching: 'whole',
+    packsAlongside: packer.packsAlongside,
     publishInvocation(_targets, opts) {
       const args = ['publish'];
       if (opts.tag) args.push('--tag', opts.tag);

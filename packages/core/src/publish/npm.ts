@@ -40,6 +40,7 @@ export function npmAdapter(version: string, bin = 'npm'): PublisherAdapter {
     name: 'npm',
     version,
     batching: 'batch',
+    packsAlongside: true,
     publishInvocation(targets, options): Invocation {
       return {
         file: bin,

@@ -16,6 +16,7 @@ export function pnpmAdapter(version: string, bin = 'pnpm'): PublisherAdapter {
     name: 'pnpm',
     version,
     batching: 'per-package',
+    packsAlongside: false,
     publishInvocation(targets, options) {
       const target = onlyOne(targets);
       return {

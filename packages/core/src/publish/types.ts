@@ -54,6 +54,12 @@ export interface PublisherAdapter {
    * one go, in its own order (changesets).
    */
   readonly batching: 'per-package' | 'batch' | 'whole';
+  /**
+   * Packing only reads the package folder, so it may run while publishing
+   * goes on. false for pnpm, which swaps a rewritten package.json into the
+   * folder while it packs or publishes: two of those at once race.
+   */
+  readonly packsAlongside: boolean;
   publishInvocation(targets: readonly PublishTarget[], options: PublishCommandOptions): Invocation;
   /** Reads a finished publish process into one outcome per target name. */
   readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;

@@ -20,6 +20,8 @@ export function yarnAdapter(version: string, bin = 'yarn'): PublisherAdapter {
     name: 'yarn',
     version,
     batching: 'batch',
+    // yarn pack runs prepack scripts in the workspace; keep it apart from publishing
+    packsAlongside: false,
     publishInvocation(targets, options) {
       const args = ['npm', 'publish'];
       if (options.tag) args.push('--tag', options.tag);

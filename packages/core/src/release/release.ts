@@ -198,8 +198,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
 
     // Packing (to learn each tarball's integrity independently of the
-    // publisher) runs alongside the first publishes; every comparison with
-    // the registry waits for it.
+    // publisher) runs alongside the first publishes where it only reads the
+    // folder (npm); every comparison with the registry waits for it.
     emit({ type: 'packing', names: targets.map((t) => t.name) });
     const packed = packTargets({
       root,
@@ -212,6 +212,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
       signal: deps.signal,
     }).then((result) => result.integrity);
+    // pnpm rewrites package.json in place while packing: finish before publishing starts
+    if (!adapter.packsAlongside) await packed;
 
     emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
     const published = await publishAll({
