@@ -63,7 +63,11 @@ export function githubActionsEnv(options: GitHubActionsEnvOptions): Env {
   };
   if (options.idTokenPermission !== false) {
     env.ACTIONS_ID_TOKEN_REQUEST_URL = `${options.sigstore.oidcUrl}?api-version=2.0`;
-    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = encodeRequestToken(options);
+    // Only the identity: the Sigstore handle carries a request log that grows with every
+    // signing, and a token past 16 KB makes the OIDC endpoint answer 431.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { sigstore, idTokenPermission, ...identity } = options;
+    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = encodeRequestToken(identity);
   }
   return env;
 }

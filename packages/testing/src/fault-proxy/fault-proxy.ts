@@ -48,6 +48,14 @@ export interface InjectedFault {
   kind: FaultKind;
 }
 
+export interface UpstreamAnswer {
+  method: string;
+  path: string;
+  status: number;
+  /** The fault applied to this request (a `reset-after` answer never reached the client). */
+  fault: FaultKind | null;
+}
+
 export interface FaultStats {
   requests: number;
   /** Requests that got any fault (latency included). */
@@ -63,6 +71,8 @@ export interface FaultProxy {
   stats(): FaultStats;
   /** Every fault injected, in order. */
   injected(): InjectedFault[];
+  /** What the upstream answered to each request forwarded to it, in order (a PUT's 201 = stored). */
+  forwarded(): UpstreamAnswer[];
   /** Turns injection on or off (requests are still forwarded). */
   setEnabled(enabled: boolean): void;
   stop(): Promise<void>;
@@ -102,6 +112,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let enabled = true;
   const stats = emptyStats();
   const log: InjectedFault[] = [];
+  const answers: UpstreamAnswer[] = [];
   const seen = new Map<string, number>();
   const streak = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -137,6 +148,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const forward = (
     req: IncomingMessage,
+    fault: FaultKind | null,
     onResponse: (res: IncomingMessage) => void,
     onError: (error: Error) => void,
   ) => {
@@ -150,7 +162,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         headers,
         agent,
       },
-      onResponse,
+      (res) => {
+        answers.push({
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          status: res.statusCode ?? 0,
+          fault,
+        });
+        onResponse(res);
+      },
     );
     up.on('error', onError);
     req.pipe(up);
@@ -185,6 +205,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (options.intercept?.(req, res)) return;
       forward(
         req,
+        kind,
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
@@ -219,6 +240,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'truncate':
         forward(
           req,
+          kind,
           (up) => {
             void readAll(up).then(
               (body) => {
@@ -257,6 +279,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     port,
     stats: () => structuredClone(stats),
     injected: () => [...log],
+    forwarded: () => [...answers],
     setEnabled(value) {
       enabled = value;
     },

@@ -5,6 +5,7 @@ export {
   type FaultProxyOptions,
   type FaultStats,
   type InjectedFault,
+  type UpstreamAnswer,
 } from './fault-proxy.js';
 export {
   decideFault,
