@@ -24,6 +24,7 @@ export function changesetsAdapter(
     version,
     batching: 'whole',
     packsAlongside: packer.packsAlongside,
+    reproduciblePack: packer.reproduciblePack,
     publishInvocation(_targets, opts) {
       const args = ['publish'];
       if (opts.tag) args.push('--tag', opts.tag);

@@ -41,6 +41,7 @@ export function npmAdapter(version: string, bin = 'npm'): PublisherAdapter {
     version,
     batching: 'batch',
     packsAlongside: true,
+    reproduciblePack: true,
     publishInvocation(targets, options): Invocation {
       return {
         file: bin,

@@ -17,6 +17,7 @@ export function pnpmAdapter(version: string, bin = 'pnpm'): PublisherAdapter {
     version,
     batching: 'per-package',
     packsAlongside: false,
+    reproduciblePack: false,
     publishInvocation(targets, options) {
       const target = onlyOne(targets);
       return {

@@ -60,6 +60,13 @@ export interface PublisherAdapter {
    * folder while it packs or publishes: two of those at once race.
    */
   readonly packsAlongside: boolean;
+  /**
+   * Packing twice gives the same bytes. false for pnpm: it writes the
+   * resolved `workspace:` dependencies in whatever order they resolve, so
+   * its own pack and its publish can differ in package.json key order. An
+   * integrity recorded from a separate pack would then be a false alarm.
+   */
+  readonly reproduciblePack: boolean;
   publishInvocation(targets: readonly PublishTarget[], options: PublishCommandOptions): Invocation;
   /** Reads a finished publish process into one outcome per target name. */
   readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;

@@ -22,6 +22,7 @@ export function yarnAdapter(version: string, bin = 'yarn'): PublisherAdapter {
     batching: 'batch',
     // yarn pack runs prepack scripts in the workspace; keep it apart from publishing
     packsAlongside: false,
+    reproduciblePack: true,
     publishInvocation(targets, options) {
       const args = ['npm', 'publish'];
       if (options.tag) args.push('--tag', options.tag);

@@ -201,7 +201,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     // publisher) runs alongside the first publishes where it only reads the
     // folder (npm); every comparison with the registry waits for it.
     emit({ type: 'packing', names: targets.map((t) => t.name) });
-    const packed = packTargets({
+    // Without a reproducible pack (pnpm), the registry's integrity is recorded as published.
+    const packed = (adapter.reproduciblePack ? packTargets : noPack)({
       root,
       adapter,
       targets,
@@ -280,6 +281,10 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
  */
 export function publisherProcesses(concurrency: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(concurrency, Math.max(2, cores)));
+}
+
+function noPack(): Promise<{ integrity: Map<string, string> }> {
+  return Promise.resolve({ integrity: new Map() });
 }
 
 function plannedTargets(check: CheckResult): PlannedTarget[] {
