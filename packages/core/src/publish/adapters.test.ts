@@ -162,7 +162,7 @@ describe('yarn adapter', () => {
   });
   it('reads each workspace’s outcome from the prefixed output', () => {
     const stdout = [
-      '[@s/a]: ➤ YN0000: Package archive published',
+      '[\u001b[38;5;173m@s/a\u001b[39m]: ➤ YN0000: Package archive published',
       '[@s/a]: ➤ YN0000: Done in 0s 615ms',
       '[@s/b]: ➤ YN0035: this package is already present',
       '[@s/b]: ➤ YN0035:   Response Code: 409 (Conflict)',
@@ -178,7 +178,7 @@ describe('yarn adapter', () => {
   it('packs several in one foreach, one alone in its folder', () => {
     const [batch] = yarn.packInvocations([a, b], { root: '/r', tmpDir: '/t', env: {} });
     expect(batch?.args.slice(-3)).toEqual(['pack', '--out', '/t/%s.tgz']);
-    const files: Record<string, string> = { '/t/@s/a.tgz': 'A', '/t/@s/b.tgz': 'B' };
+    const files: Record<string, string> = { '/t/@s-a.tgz': 'A', '/t/@s-b.tgz': 'B' };
     const read = (p: string) => (files[p] === undefined ? null : Buffer.from(files[p]));
     expect([...yarn.readPack(batch!, ok(), read).keys()]).toEqual(['@s/a', '@s/b']);
     const [single] = yarn.packInvocations([a], { root: '/r', tmpDir: '/t', env: {} });

@@ -14,6 +14,8 @@ export function yarnAdapter(version: string, bin = 'yarn'): PublisherAdapter {
   const env = (extra: Readonly<Record<string, string>>) => ({
     YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
     YARN_ENABLE_TELEMETRY: '0',
+    // plain `[name]: …` prefixes to read the outcome from
+    YARN_ENABLE_COLORS: '0',
     ...extra,
   });
   return {
@@ -77,7 +79,8 @@ export function yarnAdapter(version: string, bin = 'yarn'): PublisherAdapter {
       const manifest = names.length === 0 ? readBytes(join(invocation.cwd, 'package.json')) : null;
       if (manifest) names.push(String((JSON.parse(manifest.toString('utf8')) as { name?: unknown }).name));
       for (const name of names) {
-        const bytes = readBytes(pattern.replace('%s', name));
+        // yarn's %s is the name with its slash turned into a dash: @s/a → @s-a
+        const bytes = readBytes(pattern.replace('%s', name.replace('/', '-')));
         if (bytes) out.set(name, integrityOf(bytes));
       }
       return out;
@@ -93,7 +96,8 @@ function foreach(targets: readonly PublishTarget[]): string[] {
 export function readForeachOutput(names: readonly string[], output: string): Map<string, PublishOutcome> {
   const lines = new Map<string, string[]>(names.map((n) => [n, []]));
   for (const raw of output.split(/\r?\n/)) {
-    const match = /^\[(.+?)\]: (.*)$/.exec(raw.trim());
+    // eslint-disable-next-line no-control-regex -- colours off, but strip them anyway
+    const match = /^\[(.+?)\]: (.*)$/.exec(raw.replace(/\u001b\[[0-9;]*m/g, '').trim());
     if (match?.[1] && match[2] !== undefined) lines.get(match[1])?.push(match[2]);
   }
   const out = new Map<string, PublishOutcome>();
