@@ -78,11 +78,19 @@ export function readFileOrNull(path: string): string | null {
 }
 
 export function nodeContext(overrides: Partial<Context> = {}): Context {
+  const env = overrides.env ?? process.env;
   return {
-    env: process.env,
+    env,
     cwd: process.cwd(),
     readFile: readFileOrNull,
-    exec: execReal,
+    // Child processes inherit the context's environment, not the host's, so an
+    // in-process run (tests, benchmarks) sees the same world as the CLI would.
+    exec: (file, args, options) =>
+      execReal(file, args, {
+        ...options,
+        env: options.extendEnv === false ? options.env : { ...env, ...options.env },
+        extendEnv: false,
+      }),
     fetch: globalThis.fetch.bind(globalThis),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -8,7 +8,6 @@ import {
 } from '@provenant/core';
 import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag, type FlagValues } from '../args.js';
 import { emitReport } from '../emit-report.js';
-import { createProgress } from '../render/progress.js';
 import type { Command } from './command.js';
 
 const RELEASE_FLAGS = {
@@ -104,20 +103,14 @@ Verification flags (as for verify):
         : null,
     };
     const interactive = (output.json ? process.stderr.isTTY : process.stdout.isTTY) === true;
+    // listr2 loads only for release: the other commands start faster without it.
+    const { createProgress } = await import('../render/progress.js');
     const progress = createProgress({ output, env: ctx.env, verify, interactive });
-    // Killed publishers' own children (lifecycle scripts) can hold pipes open
-    // long after the files are restored; do not let them delay exit 130.
-    // Only in the real CLI process, never in a test runner hosting main().
-    const forceExit = () => {
-      if (/provenant(\.js)?$/.test(process.argv[1] ?? '')) setTimeout(() => process.exit(130), 1500).unref();
-    };
-    signal.addEventListener('abort', forceExit, { once: true });
     try {
       const result = await runRelease(releaseOptions, { ctx, signal, onEvent: (e) => progress.onEvent(e) });
       await progress.close();
       return emitReport(result.report, options, output, ctx.env);
     } finally {
-      signal.removeEventListener('abort', forceExit);
       await progress.close();
     }
   },

@@ -49,6 +49,8 @@ export function buildVerdaccioConfig(input: VerdaccioConfigInput): Record<string
     uplinks: {},
     packages: { '@*/*': access, '**': access },
     web: { enable: false },
+    // JWT tokens: the legacy ones cost a bcrypt check (~150 ms CPU) on every authenticated request.
+    security: { api: { legacy: false, jwt: { sign: { expiresIn: '7d' } } } },
     max_body_size: '500mb',
     publish: { allow_offline: true },
     server: { keepAliveTimeout: 5 },
