@@ -141,15 +141,17 @@ describe('verify through 20% faults', () => {
 
     const clean = await verify(rig.registry.url);
     expect(clean.json, clean.stderr).not.toBeNull();
-    const seeds = [SEED, SEED + 7, SEED + 13];
+    const seeds = [SEED, SEED + 7, SEED + 13, SEED + 21];
+    let injected = 0;
     for (const seed of seeds) {
       const p = await proxy(seed);
       const faulty = await verify(p.url);
       printFigures(`verify ${specs.length} specs seed ${seed}`, p.stats());
-      expect(p.stats().faulted).toBeGreaterThan(0);
+      injected += p.stats().faulted;
       expect(faulty.code).toBe(clean.code);
       expect(verdicts(faulty)).toEqual(verdicts(clean));
     }
+    expect(injected).toBeGreaterThan(4);
     expect(verdicts(clean).filter((v) => v.status === 'verified')).toHaveLength(6);
   });
 });
