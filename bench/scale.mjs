@@ -99,7 +99,9 @@ try {
     `check, ${N} packages:            exit ${check.code}, ${check.ms} ms, peak RSS ${check.rssMb} MB`,
   );
   const dry = await measured(['release', '--dry-run', '--json', '--access', 'public', ...trust], big, env);
-  console.log(`release --dry-run, ${N} packages: exit ${dry.code}, ${dry.ms} ms, peak RSS ${dry.rssMb} MB`);
+  console.log(
+    `release --dry-run, ${N} packages: exit ${dry.code}, ${dry.ms} ms, peak RSS ${dry.rssMb} MB ${codesOf(dry)}`,
+  );
 
   const rel = await makeTempDir('scale-release');
   dirs.push(rel);
@@ -133,6 +135,7 @@ try {
     `release, ${R} packages, --concurrency ${C}: exit ${run.code}, ${(run.ms / 1000).toFixed(1)} s, peak RSS ${run.rssMb} MB, ` +
       `summary ${JSON.stringify(report.summary ?? null)}, stored by Verdaccio ${stored}/${R}`,
   );
+  // memory is the target here; check's exit status depends on the registry (see its codes)
   const ok = check.rssMb < 300 && dry.rssMb < 300 && run.code === 0 && stored === R;
   console.log(ok ? 'OK: under 300 MB, every package released' : 'NOT OK');
   process.exitCode = ok ? 0 : 1;
