@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   cleanEnv,
@@ -94,9 +95,17 @@ try {
     packages: packages('@scale', N),
   });
   await writeNpmrc(big, registry);
+  const codesOf = (r) => {
+    try {
+      const j = JSON.parse(r.stdout);
+      return JSON.stringify({ env: j.environment.problems.map((p) => p.code), summary: j.summary });
+    } catch {
+      return r.stderr.slice(-300);
+    }
+  };
   const check = await measured(['check', '--json'], big, env);
   console.log(
-    `check, ${N} packages:            exit ${check.code}, ${check.ms} ms, peak RSS ${check.rssMb} MB`,
+    `check, ${N} packages:            exit ${check.code}, ${check.ms} ms, peak RSS ${check.rssMb} MB ${codesOf(check)}`,
   );
   const dry = await measured(['release', '--dry-run', '--json', '--access', 'public', ...trust], big, env);
   console.log(
