@@ -66,48 +66,44 @@ describe('secrets', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  // KNOWN GAP (RELIABILITY.md, "Findings"): the journal keeps the original .npmrc whole,
-  // token included, until `provenant restore`. it.fails keeps CI green and flips to a
-  // failure the day core/provenance/journal stops storing it: then make this a plain it().
-  it.fails(
-    'a journal left by kill -9 (provenance via .npmrc, which holds the token) does not hold the token',
-    async () => {
-      const slow = { prepublishOnly: 'node -e "setTimeout(() => {}, 20000)"' };
-      const dir = await monorepo(rig, [{ name: '@secrets-kill/a', manifest: { scripts: slow } }]);
-      const child = spawn(
-        process.execPath,
-        [CLI, 'release', '--json', '--access', 'public', '--provenance-via', 'npmrc', ...trustFlags(rig)],
-        {
-          cwd: dir,
-          env: { ...signingEnv(rig), NO_COLOR: '1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        },
-      );
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise((r) => child.on('close', r));
-      await new Promise<void>((resolve) =>
-        child.stderr.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (/: publishing — /.test(out)) resolve();
-        }),
-      );
-      process.kill(-(child.pid as number), 'SIGKILL');
-      await exited;
-      const journalFile = join(dir, '.git', 'provenant', 'journal.json');
-      expect(existsSync(journalFile)).toBe(true);
-      // the entries hold original bytes base64-encoded: decode them before searching
-      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as {
-        entries: Array<{ path: string; content: string | null }>;
-      };
-      const decoded = Object.fromEntries(
-        journal.entries.map((e) => [`journal:${e.path}`, Buffer.from(e.content ?? '', 'base64')]),
-      );
-      const leaks = secretLeaks(rig.registry.token, { output: out, ...decoded }, [journalFile]);
-      const restored = await runCli(['restore'], { cwd: dir });
-      expect(restored.code).toBe(0);
-      expect(leaks).toEqual([]);
-    },
-  );
+  // The journal keeps only the span Provenant edits (core/provenance/journal-edit.ts),
+  // so a .npmrc's token never reaches .git/provenant/ even when a kill -9 leaves it there.
+  it('a journal left by kill -9 (provenance via .npmrc, which holds the token) does not hold the token', async () => {
+    const slow = { prepublishOnly: 'node -e "setTimeout(() => {}, 20000)"' };
+    const dir = await monorepo(rig, [{ name: '@secrets-kill/a', manifest: { scripts: slow } }]);
+    const child = spawn(
+      process.execPath,
+      [CLI, 'release', '--json', '--access', 'public', '--provenance-via', 'npmrc', ...trustFlags(rig)],
+      {
+        cwd: dir,
+        env: { ...signingEnv(rig), NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.on('close', r));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/: publishing — /.test(out)) resolve();
+      }),
+    );
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await exited;
+    const journalFile = join(dir, '.git', 'provenant', 'journal.json');
+    expect(existsSync(journalFile)).toBe(true);
+    // the entries hold original bytes base64-encoded: decode them before searching
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as {
+      entries: Array<{ path: string; content: string | null }>;
+    };
+    const decoded = Object.fromEntries(
+      journal.entries.map((e) => [`journal:${e.path}`, Buffer.from(e.content ?? '', 'base64')]),
+    );
+    const leaks = secretLeaks(rig.registry.token, { output: out, ...decoded }, [journalFile]);
+    const restored = await runCli(['restore'], { cwd: dir });
+    expect(restored.code).toBe(0);
+    expect(leaks).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ProvenantError, messageOf } from '../errors.js';
+import { diffEdit, undoEdit, type FileEdit } from './journal-edit.js';
 
 /**
  * The rollback journal of a release. Before Provenant changes a file it
@@ -32,8 +33,10 @@ export interface JournalEntry {
   path: string;
   /** false: the file did not exist and restoring deletes it. */
   existed: boolean;
-  /** Original bytes, base64; null when the file did not exist. */
+  /** Original bytes, base64; null when the file did not exist or `edit` is kept instead. */
   content: string | null;
+  /** For files Provenant itself rewrote: only the span it changed (no copy of secrets elsewhere in the file). */
+  edit?: FileEdit;
   /** Original permission bits; null when the file did not exist. */
   mode: number | null;
 }
@@ -134,8 +137,8 @@ export function restoreEntries(root: string, entries: readonly JournalEntry[]): 
       if (!entry.existed) {
         if (existsSync(abs)) unlinkSync(abs);
       } else {
-        const bytes = Buffer.from(entry.content ?? '', 'base64');
         const current = existsSync(abs) ? readFileSync(abs) : null;
+        const bytes = originalBytes(entry, current);
         if (current === null || !current.equals(bytes)) {
           mkdirSync(dirname(abs), { recursive: true });
           writeFileSync(abs, bytes);
@@ -148,6 +151,17 @@ export function restoreEntries(root: string, entries: readonly JournalEntry[]): 
     }
   }
   return outcome;
+}
+
+function originalBytes(entry: JournalEntry, current: Buffer | null): Buffer {
+  if (!entry.edit) return Buffer.from(entry.content ?? '', 'base64');
+  const original = current === null ? null : undoEdit(current, entry.edit);
+  if (original === null) {
+    throw new Error(
+      `${entry.path} was changed by something else since Provenant edited it; its original bytes cannot be proved, so it is left as it is`,
+    );
+  }
+  return original;
 }
 
 /** `provenant restore`: undo what an interrupted release left behind. Null when there is no journal. */
@@ -231,12 +245,40 @@ export class Journal {
     this.flush();
   }
 
-  /** Records, then writes `content` to `file`. */
+  /**
+   * Records, then writes `content` to `file`. An existing file is journaled as
+   * the span that changes, so a token elsewhere in it never reaches the journal.
+   */
   write(file: string, content: string | Buffer): void {
-    this.record(file);
     const abs = resolve(this.root, file);
+    const path = toPosix(relative(this.root, abs));
+    const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const known = this.data.entries.find((e) => e.path === path);
+    if (known?.edit) {
+      // Written again: keep one edit, from the original bytes to the newest.
+      known.edit = diffEdit(originalBytes(known, readFileSync(abs)), bytes);
+      this.flush();
+    } else if (!known && existsSync(abs)) {
+      checkEntryPath(this.root, path);
+      if (this.closed) throw new Error('journal already restored');
+      const before = readFileSync(abs);
+      this.data.entries.push({
+        path,
+        existed: true,
+        content: null,
+        edit: diffEdit(before, bytes),
+        mode: statSync(abs).mode,
+      });
+      this.flush();
+    } else {
+      this.record(file);
+    }
     mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
+    // Atomic: a kill mid-write leaves the old bytes or the new, never half of each.
+    const tmp = `${abs}.provenant-${process.pid}.tmp`;
+    writeFileSync(tmp, bytes);
+    if (existsSync(abs)) chmodSync(tmp, statSync(abs).mode & 0o7777);
+    renameSync(tmp, abs);
   }
 
   /** Restores every recorded file and deletes the journal (kept if anything failed). Idempotent. */
