@@ -115,6 +115,22 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
+/**
+ * Replaces a work-tree file so that a kill mid-write leaves the old bytes or
+ * the new, never half of each (edits are undone by proof, not by overwriting).
+ */
+function writeAtomically(file: string, bytes: Buffer): void {
+  const tmp = tmpPathOf(file);
+  writeFileSync(tmp, bytes);
+  if (existsSync(file)) chmodSync(tmp, statSync(file).mode & 0o7777);
+  renameSync(tmp, file);
+}
+
+/** One fixed name per file, so the restore after a kill can sweep a half-written one. */
+function tmpPathOf(file: string): string {
+  return `${file}.provenant.tmp`;
+}
+
 /** Writes a file so that a crash leaves either the old or the new content. */
 function writeDurably(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -134,6 +150,7 @@ export function restoreEntries(root: string, entries: readonly JournalEntry[]): 
   for (const entry of [...entries].reverse()) {
     try {
       const abs = checkEntryPath(root, entry.path);
+      rmSync(tmpPathOf(abs), { force: true });
       if (!entry.existed) {
         if (existsSync(abs)) unlinkSync(abs);
       } else {
@@ -141,7 +158,7 @@ export function restoreEntries(root: string, entries: readonly JournalEntry[]): 
         const bytes = originalBytes(entry, current);
         if (current === null || !current.equals(bytes)) {
           mkdirSync(dirname(abs), { recursive: true });
-          writeFileSync(abs, bytes);
+          writeAtomically(abs, bytes);
         }
         if (entry.mode !== null) chmodSync(abs, entry.mode & 0o7777);
       }
@@ -274,11 +291,7 @@ export class Journal {
       this.record(file);
     }
     mkdirSync(dirname(abs), { recursive: true });
-    // Atomic: a kill mid-write leaves the old bytes or the new, never half of each.
-    const tmp = `${abs}.provenant-${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    if (existsSync(abs)) chmodSync(tmp, statSync(abs).mode & 0o7777);
-    renameSync(tmp, abs);
+    writeAtomically(abs, bytes);
   }
 
   /** Restores every recorded file and deletes the journal (kept if anything failed). Idempotent. */
