@@ -10,6 +10,7 @@ export const COMMON_FLAGS = {
   report: { type: 'string' },
   summary: { type: 'string' },
   concurrency: { type: 'string' },
+  'registry-timeout': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;

@@ -13,6 +13,8 @@ export interface CommonOptions {
   reportFile: string | undefined;
   summaryFile: string | undefined;
   concurrency: number;
+  /** --registry-timeout, in ms; undefined: the command's own default. */
+  registryTimeoutMs: number | undefined;
   debug: boolean;
 }
 
@@ -35,6 +37,10 @@ export function readCommonOptions(values: FlagValues, ctx: Context): CommonOptio
     summaryFile:
       summaryFlag !== undefined ? resolve(ctx.cwd, summaryFlag) : ctx.env.GITHUB_STEP_SUMMARY || undefined,
     concurrency: intFlag(values, 'concurrency', 4, { min: 1, max: 256 }),
+    registryTimeoutMs:
+      values['registry-timeout'] === undefined
+        ? undefined
+        : intFlag(values, 'registry-timeout', 15, { min: 1, max: 600 }) * 1000,
     debug: boolFlag(values, 'debug'),
   };
 }

@@ -8,6 +8,7 @@ export const COMMON_HELP = `Common flags:
   --report <file>        also write the JSON report to a file
   --summary <file>       write a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)
   --concurrency <n>      parallel requests / publishes / verifications (default 4)
+  --registry-timeout <s> seconds per registry request before a retry (default 15; verify 30)
   --debug                show stack traces for unexpected errors`;
 
 export function mainHelp(commands: readonly Command[]): string {

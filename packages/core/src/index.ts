@@ -28,5 +28,4 @@ export * from './publish/scheduler.js';
 export * from './release/release.js';
 export * from './release/events.js';
 export * from './release/adapter.js';
-export * from './release/registry-reads.js';
 export * from './release/verify-step.js';

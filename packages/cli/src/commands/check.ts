@@ -8,7 +8,6 @@ const CHECK_FLAGS = {
   'provenance-via': { type: 'string' },
   tag: { type: 'string' },
   access: { type: 'string' },
-  'registry-timeout': { type: 'string' },
 } as const;
 
 export const PUBLISHER_CHOICES = ['auto', 'npm', 'pnpm', 'yarn', 'changesets'] as const;
@@ -49,7 +48,7 @@ Check flags (judge the release as it would run with them):
         publisher: choiceFlag(values, 'publisher', PUBLISHER_CHOICES, 'auto'),
         provenanceVia: choiceFlag(values, 'provenance-via', VIA_CHOICES, 'auto'),
         concurrency: options.concurrency,
-        timeoutMs: intFlag(values, 'registry-timeout', 15, { min: 1, max: 600 }) * 1000,
+        timeoutMs: options.registryTimeoutMs ?? 15_000,
       },
       ctx,
     );

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  ProvenantError,
   runRelease,
   type IdentityPolicy,
   type ProvenanceViaChoice,
@@ -33,6 +34,13 @@ export function readVerifyFlags(
 ): { policy: IdentityPolicy; tarball: boolean; trust: TrustOptions } {
   const trustedRoot = stringFlag(values, 'trusted-root');
   const npmKeys = stringFlag(values, 'npm-keys');
+  if (boolFlag(values, 'offline') && (trustedRoot || npmKeys)) {
+    throw new ProvenantError(
+      'CONFLICTING_FLAGS',
+      '--offline uses the embedded trust material; --trusted-root / --npm-keys give other material.',
+      { hint: 'Pass either --offline, or --trusted-root and/or --npm-keys.' },
+    );
+  }
   const trust: TrustOptions =
     trustedRoot || npmKeys
       ? {
@@ -80,6 +88,14 @@ Verification flags (as for verify):
   async run({ args, options, output, ctx, signal }) {
     const { values } = args;
     const verify = values.verify !== false;
+    const verifyOnly = Object.keys(VERIFY_FLAGS).filter((flag) => values[flag] !== undefined);
+    if (!verify && verifyOnly.length > 0) {
+      throw new ProvenantError(
+        'CONFLICTING_FLAGS',
+        `--no-verify turns verification off, but ${verifyOnly.map((f) => `--${f}`).join(', ')} configure it.`,
+        { hint: 'Drop --no-verify, or drop the verification flags.' },
+      );
+    }
     const verifyFlags = readVerifyFlags(values, ctx.cwd);
     const accessRaw = stringFlag(values, 'access');
     const access =
@@ -95,6 +111,7 @@ Verification flags (as for verify):
       publisher: choiceFlag<PublisherRequest>(values, 'publisher', PUBLISHERS, 'auto'),
       provenanceVia: choiceFlag<ProvenanceViaChoice>(values, 'provenance-via', VIAS, 'auto'),
       concurrency: options.concurrency,
+      registryTimeoutMs: options.registryTimeoutMs,
       retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),
       dryRun: boolFlag(values, 'dry-run'),
       force: boolFlag(values, 'force'),

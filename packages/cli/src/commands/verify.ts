@@ -47,6 +47,7 @@ Verify flags:
       registry,
       auth: authFor(npmConfig, registry),
       concurrency: Math.max(options.concurrency * 2, 4),
+      timeoutMs: options.registryTimeoutMs ?? 30_000,
       fetch: ctx.fetch,
     });
     const packages = await verifyPackages(

@@ -15,7 +15,8 @@ import {
   type PublisherRequest,
 } from '../publish/detect-publisher.js';
 import { chooseProvenanceVia } from '../publish/switches.js';
-import { RegistryClient, normalizeRegistryUrl } from '../registry/client.js';
+import { normalizeRegistryUrl } from '../registry/client.js';
+import { publicFirstReads } from '../registry/public-first-reads.js';
 import { authFor, readNpmConfig, type RegistryAuth } from '../registry/npm-config.js';
 import { publishedVersions, type Packument } from '../registry/packument.js';
 import type { EnvironmentReport, PackageReport, ProvenanceVia } from '../report/types.js';
@@ -186,7 +187,9 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
   const concurrency = options.concurrency ?? 4;
   const source =
     ctx.packuments?.(registry, auth) ??
-    new RegistryClient({
+    // Public reads go out without the token (it is sent only if the registry answers 401/403):
+    // provenance is for public packages, and a token checked on every read can cost more than the read.
+    publicFirstReads({
       registry,
       auth,
       concurrency,
@@ -194,7 +197,9 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       // answers cost 4 × 15 s with the client's default retries; now at most 2 × the timeout.
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: { retries: 1 },
-      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      fetch: ctx.fetch ?? globalThis.fetch.bind(globalThis),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: Date.now,
     });
 
   // Packuments for the selected public packages, and for the dependencies --filter leaves out.

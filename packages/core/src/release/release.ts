@@ -22,7 +22,7 @@ import type { TrustOptions } from '../trust/load-trust-options.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
-import { publicFirstReads, type RegistryReads } from './registry-reads.js';
+import { publicFirstReads, type RegistryReads } from '../registry/public-first-reads.js';
 import { startVerifyStep } from './verify-step.js';
 
 export interface ReleaseOptions {
@@ -35,6 +35,8 @@ export interface ReleaseOptions {
   provenanceVia?: ProvenanceViaChoice;
   concurrency: number;
   retries: number;
+  /** Per registry read (packuments, attestations, tarballs); default 15 s. */
+  registryTimeoutMs?: number | undefined;
   dryRun?: boolean;
   /** Publish the ready packages even when some are blocked by package-level problems. */
   force?: boolean;
@@ -92,6 +94,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
           registry,
           auth,
           concurrency: options.concurrency,
+          timeoutMs: options.registryTimeoutMs,
           fetch: ctx.fetch,
           sleep: ctx.sleep,
           now: ctx.now,
@@ -159,7 +162,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     return finish(check.packages, NOTHING_RESTORED, commands);
   }
 
-  const client = registryReads(check, root, ctx, options.concurrency);
+  const client = registryReads(check, root, ctx, options.concurrency, options.registryTimeoutMs);
   const env = { ...ctx.env };
   const byName = new Map(targets.map((t) => [t.name, t]));
   const verifier = options.verify
@@ -301,12 +304,19 @@ function plannedTargets(check: CheckResult): PlannedTarget[] {
     }));
 }
 
-function registryReads(check: CheckResult, root: string, ctx: Context, concurrency: number): RegistryReads {
+function registryReads(
+  check: CheckResult,
+  root: string,
+  ctx: Context,
+  concurrency: number,
+  timeoutMs: number | undefined,
+): RegistryReads {
   const config = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile });
   return publicFirstReads({
     registry: check.registry,
     auth: authFor(config, check.registry),
     concurrency: Math.max(4, concurrency),
+    timeoutMs,
     fetch: ctx.fetch,
     sleep: ctx.sleep,
     now: ctx.now,

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { problem } from '../problems.js';
 import type { ProvenanceSwitch } from '../provenance/switch.js';
-import type { RegistryReads } from './registry-reads.js';
+import type { RegistryReads } from '../registry/public-first-reads.js';
 import type { PackageReport } from '../report/types.js';
 import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
 import type { VerificationTrust } from '../trust/trust-material.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicFirstReads } from './registry-reads.js';
+import { publicFirstReads } from './public-first-reads.js';
 
 let server: Server;
 let url: string;

@@ -1,7 +1,7 @@
 import { isProvenantError } from '../errors.js';
-import { RegistryClient } from '../registry/client.js';
-import type { RegistryAuth } from '../registry/npm-config.js';
-import type { Packument } from '../registry/packument.js';
+import { RegistryClient, type RegistryClientOptions } from './client.js';
+import type { RegistryAuth } from './npm-config.js';
+import type { Packument } from './packument.js';
 
 export interface RegistryReads {
   getJson(pathOrUrl: string): Promise<unknown>;
@@ -22,6 +22,8 @@ export function publicFirstReads(options: {
   registry: string;
   auth: RegistryAuth;
   concurrency: number;
+  timeoutMs?: number | undefined;
+  retry?: RegistryClientOptions['retry'];
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
@@ -29,6 +31,8 @@ export function publicFirstReads(options: {
   const base = {
     registry: options.registry,
     concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    ...(options.retry ? { retry: options.retry } : {}),
     fetch: options.fetch,
     sleep: options.sleep,
     now: options.now,
