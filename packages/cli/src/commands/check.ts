@@ -1,5 +1,5 @@
 import { buildReport, checkWorkspace } from '@provenant/core';
-import { choiceFlag, intFlag, stringFlag } from '../args.js';
+import { choiceFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import type { Command } from './command.js';
 
