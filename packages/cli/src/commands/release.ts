@@ -34,13 +34,6 @@ export function readVerifyFlags(
 ): { policy: IdentityPolicy; tarball: boolean; trust: TrustOptions } {
   const trustedRoot = stringFlag(values, 'trusted-root');
   const npmKeys = stringFlag(values, 'npm-keys');
-  if (boolFlag(values, 'offline') && (trustedRoot || npmKeys)) {
-    throw new ProvenantError(
-      'CONFLICTING_FLAGS',
-      '--offline uses the embedded trust material; --trusted-root / --npm-keys give other material.',
-      { hint: 'Pass either --offline, or --trusted-root and/or --npm-keys.' },
-    );
-  }
   const trust: TrustOptions =
     trustedRoot || npmKeys
       ? {
@@ -88,7 +81,15 @@ Verification flags (as for verify):
   async run({ args, options, output, ctx, signal }) {
     const { values } = args;
     const verify = values.verify !== false;
-    const verifyOnly = Object.keys(VERIFY_FLAGS).filter((flag) => values[flag] !== undefined);
+    // Expectations that would silently go unchecked are an error; trust flags are tolerated
+    // (CI scripts often pass them always).
+    const verifyOnly = [
+      'expect-repository',
+      'expect-workflow',
+      'expect-ref',
+      'expect-issuer',
+      'tarball',
+    ].filter((flag) => values[flag] !== undefined);
     if (!verify && verifyOnly.length > 0) {
       throw new ProvenantError(
         'CONFLICTING_FLAGS',
