@@ -55,9 +55,10 @@ export function renderReport(report: Report, color: boolean): string {
   const publisher = env.publisher ? `${env.publisher.name} ${env.publisher.version}` : 'not detected';
   out.push(`  CI          ${env.ci}${env.runner ? ` (${env.runner})` : ''}`);
   out.push(`  repository  ${env.repository ?? p.dim('unknown')}`);
-  out.push(
-    `  publisher   ${publisher}${env.npmVersion && env.publisher?.name !== 'npm' ? p.dim(`  (npm ${env.npmVersion})`) : ''}`,
-  );
+  if (report.command !== 'verify')
+    out.push(
+      `  publisher   ${publisher}${env.npmVersion && env.publisher?.name !== 'npm' ? p.dim(`  (npm ${env.npmVersion})`) : ''}`,
+    );
   if (report.command !== 'verify')
     out.push(
       `  provenance  ${env.provenanceVia ? `via ${env.provenanceVia}` : p.dim('no switch available')}`,
