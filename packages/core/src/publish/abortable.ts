@@ -1,4 +1,5 @@
-import type { ExecResult } from '../context.js';
+import type { ExecFn, ExecResult } from '../context.js';
+import type { Invocation } from './types.js';
 
 /**
  * Stops waiting for a publisher process once the run is interrupted. The
@@ -31,4 +32,24 @@ export function untilAborted(run: Promise<ExecResult>, signal: AbortSignal | und
       },
     );
   });
+}
+
+/** Runs one publisher invocation with the run's environment, interruptible. */
+export function runInvocation(
+  deps: {
+    exec: ExecFn;
+    env: Readonly<Record<string, string | undefined>>;
+    signal?: AbortSignal | undefined;
+  },
+  inv: Pick<Invocation, 'file' | 'args' | 'cwd' | 'env'>,
+): Promise<ExecResult> {
+  return untilAborted(
+    deps.exec(inv.file, inv.args, {
+      cwd: inv.cwd,
+      env: { ...deps.env, ...inv.env },
+      extendEnv: false,
+      signal: deps.signal,
+    }),
+    deps.signal,
+  );
 }

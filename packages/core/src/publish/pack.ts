@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { ExecFn } from '../context.js';
-import { INTERRUPTED_RESULT, untilAborted } from './abortable.js';
+import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
 import { publisherMessage } from './classify.js';
 import type { PublisherAdapter, PublishTarget } from './types.js';
 
@@ -50,15 +50,7 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
       invocations.map((inv) =>
         limit(async () => {
           if (input.signal?.aborted) return;
-          const run = await untilAborted(
-            input.exec(inv.file, inv.args, {
-              cwd: inv.cwd,
-              env: { ...input.env, ...inv.env },
-              extendEnv: false,
-              signal: input.signal,
-            }),
-            input.signal,
-          );
+          const run = await runInvocation(input, inv);
           if (run === INTERRUPTED_RESULT) return;
           const found = input.adapter.readPack(inv, run, readOrNull);
           for (const [name, integrity] of found) result.integrity.set(name, integrity);

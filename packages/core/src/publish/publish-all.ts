@@ -4,7 +4,7 @@ import { problem, type Problem } from '../problems.js';
 import { redact } from '../redact.js';
 import { retryDelayMs } from '../registry/http-retry.js';
 import type { Packument } from '../registry/packument.js';
-import { INTERRUPTED_RESULT, untilAborted } from './abortable.js';
+import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
 import { sameIntegrity } from './integrity.js';
 import { publishInOrder } from './scheduler.js';
 import type {
@@ -133,15 +133,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       invocation: inv,
       attempt: Math.max(...targets.map((t) => progress.get(t.name)?.attempts ?? 1)),
     });
-    const result = await untilAborted(
-      input.exec(inv.file, inv.args, {
-        cwd: inv.cwd,
-        env: { ...input.env, ...inv.env },
-        extendEnv: false,
-        signal: input.signal,
-      }),
-      input.signal,
-    );
+    const result = await runInvocation(input, inv);
     if (result === INTERRUPTED_RESULT)
       return new Map<string, PublishOutcome>(targets.map((t) => [t.name, { kind: 'not-attempted' }]));
     if (result.failedToStart !== undefined) {
