@@ -120,6 +120,25 @@ describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
     expect(r.ms).toBeLessThan(45_000); // a few seconds idle; the bound catches a hang (30 s timeout × 4 attempts)
   });
 
+  it('a registry that accepts connections and never answers: REGISTRY_UNREACHABLE after --registry-timeout', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as { port: number };
+      const r = await timed(() =>
+        verify(['tuf-js@1.0.0', '--registry-timeout', '1'], `http://127.0.0.1:${port}/`),
+      );
+      expect(r.code, r.stdout).toBe(1);
+      expect(errorCodes(r)).toEqual(['REGISTRY_UNREACHABLE']);
+      expect(r.stderr).not.toMatch(STACK);
+      expect(r.ms).toBeLessThan(30_000); // 4 tries of 1 s plus backoff; the default 30 s timeout would take minutes
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it.each([
     ['HTML', 'html'],
     ['binary garbage', 'garbage'],
