@@ -4,7 +4,7 @@
 // without a stack trace unless --debug.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -121,7 +121,7 @@ describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
   });
 
   it('a registry that accepts connections and never answers: REGISTRY_UNREACHABLE after --registry-timeout', async () => {
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const silent = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
