@@ -127,7 +127,9 @@ Verification flags (as for verify):
     try {
       const result = await runRelease(releaseOptions, { ctx, signal, onEvent: (e) => progress.onEvent(e) });
       await progress.close();
-      return emitReport(result.report, options, output, ctx.env);
+      const code = emitReport(result.report, options, output, ctx.env);
+      // A signal that lands after the last step still means the user interrupted: 130 (files are back).
+      return signal.aborted ? 130 : code;
     } finally {
       await progress.close();
     }
