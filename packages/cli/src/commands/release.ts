@@ -1,14 +1,7 @@
-import { resolve } from 'node:path';
-import {
-  ProvenantError,
-  runRelease,
-  type IdentityPolicy,
-  type ProvenanceViaChoice,
-  type PublisherRequest,
-  type TrustOptions,
-} from '@provenant/core';
-import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag, type FlagValues } from '../args.js';
+import { ProvenantError, runRelease, type ProvenanceViaChoice, type PublisherRequest } from '@provenant/core';
+import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
+import { readVerifyFlags } from '../verify-flags.js';
 import type { Command } from './command.js';
 
 const RELEASE_FLAGS = {
@@ -26,33 +19,6 @@ const RELEASE_FLAGS = {
 
 const PUBLISHERS = ['auto', 'npm', 'pnpm', 'yarn', 'changesets'] as const;
 const VIAS = ['auto', 'flag', 'env', 'publish-config', 'npmrc', 'yarnrc'] as const;
-
-/** `--expect-*`, `--trusted-root`, `--npm-keys`, `--offline`, `--tarball`: what verification is handed. */
-export function readVerifyFlags(
-  values: FlagValues,
-  cwd: string,
-): { policy: IdentityPolicy; tarball: boolean; trust: TrustOptions } {
-  const trustedRoot = stringFlag(values, 'trusted-root');
-  const npmKeys = stringFlag(values, 'npm-keys');
-  const trust: TrustOptions =
-    trustedRoot || npmKeys
-      ? {
-          mode: 'given',
-          trustedRootPath: trustedRoot ? resolve(cwd, trustedRoot) : undefined,
-          npmKeysPath: npmKeys ? resolve(cwd, npmKeys) : undefined,
-        }
-      : { mode: boolFlag(values, 'offline') ? 'offline' : 'online' };
-  return {
-    policy: {
-      expectRepository: stringFlag(values, 'expect-repository'),
-      expectWorkflow: stringFlag(values, 'expect-workflow'),
-      expectRef: stringFlag(values, 'expect-ref'),
-      expectIssuer: stringFlag(values, 'expect-issuer'),
-    },
-    tarball: boolFlag(values, 'tarball'),
-    trust,
-  };
-}
 
 export const releaseCommand: Command = {
   name: 'release',

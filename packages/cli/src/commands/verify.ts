@@ -14,7 +14,7 @@ import { VERIFY_FLAGS } from '../args.js';
 import type { CommonOptions } from '../common-options.js';
 import { emitReport } from '../emit-report.js';
 import type { Command } from './command.js';
-import { readVerifyFlags } from './release.js';
+import { readVerifyFlags } from '../verify-flags.js';
 
 export const verifyCommand: Command = {
   name: 'verify',

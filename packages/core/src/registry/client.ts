@@ -125,14 +125,14 @@ export class RegistryClient {
           status = res.status;
           retryAfter = res.headers.get('retry-after');
           if (!isRetryableStatus(res.status)) {
-            throw badResponse(url, `HTTP ${res.status}${statusHint(res.status)}`);
+            throw badResponse(url, `HTTP ${res.status}${statusHint(res.status)}`, res.status);
           }
         } catch (error) {
           if (error instanceof ProvenantError) throw error;
           failure = error;
         }
         if (attempt >= this.retry.retries) {
-          if (status !== null) throw badResponse(url, `HTTP ${status} after ${attempt + 1} attempts`);
+          if (status !== null) throw badResponse(url, `HTTP ${status} after ${attempt + 1} attempts`, status);
           throw new ProvenantError(
             'REGISTRY_UNREACHABLE',
             redact(`Cannot reach ${url}: ${describeNetworkError(failure)} (after ${attempt + 1} attempts)`),
@@ -210,10 +210,20 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-function badResponse(url: string, why: string): ProvenantError {
-  return new ProvenantError('REGISTRY_BAD_RESPONSE', redact(`Unexpected answer from ${url}: ${why}`), {
-    hint: 'Check that --registry points at an npm registry (not a web page or proxy login).',
-  });
+/** A registry answer Provenant cannot use; `status` is the HTTP status when there was one. */
+export class RegistryResponseError extends ProvenantError {
+  readonly status: number | null;
+
+  constructor(url: string, why: string, status: number | null = null) {
+    super('REGISTRY_BAD_RESPONSE', redact(`Unexpected answer from ${url}: ${why}`), {
+      hint: 'Check that --registry points at an npm registry (not a web page or proxy login).',
+    });
+    this.status = status;
+  }
+}
+
+function badResponse(url: string, why: string, status: number | null = null): ProvenantError {
+  return new RegistryResponseError(url, why, status);
 }
 
 function statusHint(status: number): string {

@@ -1,5 +1,4 @@
-import { isProvenantError } from '../errors.js';
-import { RegistryClient, type RegistryClientOptions } from './client.js';
+import { RegistryClient, RegistryResponseError, type RegistryClientOptions } from './client.js';
 import type { RegistryAuth } from './npm-config.js';
 import type { Packument } from './packument.js';
 
@@ -43,7 +42,7 @@ export function publicFirstReads(options: {
     try {
       return await read(anonymous);
     } catch (error) {
-      const denied = isProvenantError(error) && /HTTP 40[13]\b/.test(error.message);
+      const denied = error instanceof RegistryResponseError && (error.status === 401 || error.status === 403);
       if (!denied || authed === null) throw error;
     }
     return read(authed);
