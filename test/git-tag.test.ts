@@ -35,6 +35,13 @@ afterAll(async () => {
   await stopRig(rig);
 });
 
+/** A fresh folder outside the repository, removed with the rig. */
+async function scratch(): Promise<string> {
+  const dir = await makeTempDir('git-tag-out');
+  rig.temp.push(dir);
+  return dir;
+}
+
 interface Run extends CliResult {
   report: Report;
 }
@@ -45,7 +52,7 @@ async function releaseHuman(
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<Run> {
-  const reportFile = join(dir, '..', `${Math.random().toString(36).slice(2)}-report.json`);
+  const reportFile = join(await scratch(), 'report.json');
   const result = await runCli(
     [
       'release',
@@ -109,7 +116,7 @@ describe('release --git-tag', () => {
     });
     // a stale tag for c at an older commit: never moved
     git(dir, 'tag', `${scope}/c@1.0.0`, older);
-    const outputFile = join(dir, '..', 'changesets-output.ndjson');
+    const outputFile = join(await scratch(), 'changesets-output.ndjson');
 
     const run = await releaseHuman(dir, [], { CHANGESETS_OUTPUT: outputFile });
     expect(run.code, run.stderr).toBe(0);
@@ -177,6 +184,22 @@ describe('release --git-tag', () => {
       { name: 'e2e-tag-solo', tag: 'v2.1.1' },
     ]);
     expect(tagsAt(dir)).toEqual({ 'v2.1.1': `commit:${git(dir, 'rev-parse', 'HEAD')}` });
+  });
+
+  it('--no-git-tag turns the changesets default off: no tag, no New tag line, no CHANGESETS_OUTPUT event', async () => {
+    const scope = '@e2e-tag-off';
+    const dir = await fixture(rig, {
+      packages: [{ name: `${scope}/a` }],
+      files: { '.changeset/README.md': '# changesets\n' },
+    });
+    const outputFile = join(await scratch(), 'changesets-output.ndjson');
+    writeFileSync(outputFile, '');
+    const run = await releaseHuman(dir, ['--no-git-tag'], { CHANGESETS_OUTPUT: outputFile });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.report.packages.map((p) => p.status)).toEqual(['verified']);
+    expect(run.stdout).not.toContain('New tag:');
+    expect(tagsAt(dir)).toEqual({});
+    expect(releasesFromOutputFile(outputFile)).toEqual([]);
   });
 
   it('outside a git repository: GIT_TAG_FAILED once, as a warning; the publish stands', async () => {
