@@ -3,7 +3,7 @@
 // the way changesets/action reads them, and GIT_TAG_FAILED (a warning: the
 // publish stands) outside git or for a tag that points elsewhere.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,9 +13,9 @@ import {
   toolVersions,
   writeNpmrc,
 } from '../packages/testing/dist/index.js';
-import type { Report } from '../packages/core/dist/index.js';
 import { releasesFromOutputFile, releasesFromStdout } from './helpers/changesets-action.js';
-import { runCli, type CliResult } from './helpers/run-cli.js';
+import { releaseHuman, scratchDir, type HumanRelease as Run } from './helpers/release-human.js';
+import { runCli } from './helpers/run-cli.js';
 import {
   REPOSITORY,
   fixture,
@@ -34,47 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopRig(rig);
 });
-
-/** A fresh folder outside the repository, removed with the rig. */
-async function scratch(): Promise<string> {
-  const dir = await makeTempDir('git-tag-out');
-  rig.temp.push(dir);
-  return dir;
-}
-
-interface Run extends CliResult {
-  report: Report;
-}
-
-/** release as changesets/action runs it: human output on stdout, the JSON report in a file. */
-async function releaseHuman(
-  dir: string,
-  args: string[] = [],
-  env: Record<string, string> = {},
-): Promise<Run> {
-  const reportFile = join(await scratch(), 'report.json');
-  const result = await runCli(
-    [
-      'release',
-      '--report',
-      reportFile,
-      ...trustFlags(rig),
-      '--verify-timeout',
-      '20',
-      '--access',
-      'public',
-      ...args,
-    ],
-    { cwd: dir, env: signingEnv(rig, env), timeoutMs: 170_000 },
-  );
-  let report: Report;
-  try {
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-  } catch {
-    throw new Error(`no report (exit ${result.code}): ${result.stderr}`);
-  }
-  return { ...result, report };
-}
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
@@ -116,9 +75,9 @@ describe('release --git-tag', () => {
     });
     // a stale tag for c at an older commit: never moved
     git(dir, 'tag', `${scope}/c@1.0.0`, older);
-    const outputFile = join(await scratch(), 'changesets-output.ndjson');
+    const outputFile = join(await scratchDir(rig), 'changesets-output.ndjson');
 
-    const run = await releaseHuman(dir, [], { CHANGESETS_OUTPUT: outputFile });
+    const run = await releaseHuman(rig, dir, [], { CHANGESETS_OUTPUT: outputFile });
     expect(run.code, run.stderr).toBe(0);
     expect(run.report.environment.publisher?.name).toBe('npm');
     expect(Object.fromEntries(run.report.packages.map((p) => [p.name, p.status]))).toEqual({
@@ -167,7 +126,7 @@ describe('release --git-tag', () => {
     await writeNpmrc(dir, rig.registry);
 
     // npm, no .changeset/: off by default
-    const off = await releaseHuman(dir);
+    const off = await releaseHuman(rig, dir);
     expect(off.code, off.stderr).toBe(0);
     expect(off.report.packages.map((p) => p.status)).toEqual(['verified']);
     expect(off.stdout).not.toContain('New tag:');
@@ -176,7 +135,7 @@ describe('release --git-tag', () => {
     manifest.version = '2.1.1';
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     git(dir, 'commit', '-qam', 'v2.1.1');
-    const run = await releaseHuman(dir, ['--git-tag']);
+    const run = await releaseHuman(rig, dir, ['--git-tag']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.report.packages.map((p) => [p.name, p.status])).toEqual([['e2e-tag-solo', 'verified']]);
     expect(run.stdout.split('\n').filter((l) => l.startsWith('New tag:'))).toEqual(['New tag: v2.1.1']);
@@ -192,9 +151,9 @@ describe('release --git-tag', () => {
       packages: [{ name: `${scope}/a` }],
       files: { '.changeset/README.md': '# changesets\n' },
     });
-    const outputFile = join(await scratch(), 'changesets-output.ndjson');
+    const outputFile = join(await scratchDir(rig), 'changesets-output.ndjson');
     writeFileSync(outputFile, '');
-    const run = await releaseHuman(dir, ['--no-git-tag'], { CHANGESETS_OUTPUT: outputFile });
+    const run = await releaseHuman(rig, dir, ['--no-git-tag'], { CHANGESETS_OUTPUT: outputFile });
     expect(run.code, run.stderr).toBe(0);
     expect(run.report.packages.map((p) => p.status)).toEqual(['verified']);
     expect(run.stdout).not.toContain('New tag:');
@@ -235,7 +194,7 @@ describe('release --git-tag', () => {
       `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`,
     );
     chmodSync(join(dir, 'node_modules', '.bin', 'changeset'), 0o755);
-    const run = await releaseHuman(dir);
+    const run = await releaseHuman(rig, dir);
     expect(run.code, run.stderr).toBe(0);
     expect(run.report.environment.publisher?.name).toBe('changesets');
     expect(run.report.packages.map((p) => p.status)).toEqual(['verified', 'verified']);

@@ -8,16 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, prepublish, type FixturePackage } from '../packages/testing/dist/index.js';
 import type { Report } from '../packages/core/dist/index.js';
 import { check, githubEnv } from './helpers/check-rig.js';
-import { runCli } from './helpers/run-cli.js';
-import {
-  REPOSITORY,
-  fixture,
-  signingEnv,
-  startRig,
-  stopRig,
-  trustFlags,
-  type Rig,
-} from './release-helpers.js';
+import { releaseHuman } from './helpers/release-human.js';
+import { REPOSITORY, fixture, startRig, stopRig, type Rig } from './release-helpers.js';
 
 const SCOPE = '@fold';
 const PUBLISHED = 147;
@@ -109,26 +101,9 @@ describe('terminal report folding on a 160-package workspace', () => {
   });
 
   it('release: what it published is listed, the 157 skipped are counted; the JSON report is complete', async () => {
-    const out = await makeTempDir('fold-release');
-    rig.temp.push(out);
-    const reportFile = join(out, 'report.json');
-    const result = await runCli(
-      [
-        'release',
-        '--filter',
-        `!${names.blocked}`,
-        '--report',
-        reportFile,
-        ...trustFlags(rig),
-        '--verify-timeout',
-        '20',
-        '--access',
-        'public',
-      ],
-      { cwd: dir, env: signingEnv(rig), timeoutMs: 170_000 },
-    );
+    const result = await releaseHuman(rig, dir, ['--filter', `!${names.blocked}`]);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    const report = result.report;
     expect(report.packages).toHaveLength(TOTAL - 1);
     expect(report.packages.filter((p) => p.status === 'verified').map((p) => p.name)).toEqual(names.ready);
     // the report's rows (the progress output before it may name packages too)
