@@ -22,6 +22,7 @@ import {
   toolPathEnv,
   verifyBundle,
   writeNpmrc,
+  writeYarnrc,
   type GitHubIdentity,
   type Registry,
   type RunResult,
@@ -170,6 +171,50 @@ describe('trusted publishing on the rig: GitHub', () => {
       'publish-authorized',
     ]);
     expect(JSON.stringify(events)).not.toContain(registry.token);
+  });
+
+  it('yarn berry (4.10+) exchanges against the rig too, tokenless under CI', async () => {
+    const dir = await makeTempDir('rig-oidc');
+    tempDirs.push(dir);
+    await makeWorkspace(dir, {
+      manager: 'yarn',
+      repository: 'https://github.com/acme/widgets',
+      packages: [{ name: '@oidc-gh/y' }],
+    });
+    await writeYarnrc(dir, { url: registry.url, token: null });
+    await prepublish(registry, { name: '@oidc-gh/y', version: '0.0.1' });
+    const config = await registry.setTrustedPublisher('@oidc-gh/y', {
+      provider: 'github',
+      repository: 'acme/widgets',
+      workflow: 'release.yml',
+    });
+    const env = { ...githubJob(dir), YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
+    const install = await run('yarn', ['install'], { cwd: dir, env });
+    expect(install.exitCode, install.all).toBe(0);
+    const publish = [
+      'workspaces',
+      'foreach',
+      '-A',
+      '--no-private',
+      'npm',
+      'publish',
+      '--provenance',
+      '--access',
+      'public',
+    ];
+    const result = await run('yarn', publish, { cwd: dir, env });
+    expect(result.exitCode, result.all).toBe(0);
+    expect((await storedVersion('@oidc-gh/y', '1.0.0'))?._npmUser?.trustedPublisher).toEqual({
+      id: 'github',
+      oidcConfigId: config!.oidcConfigId,
+    });
+    await verifiedProvenance('@oidc-gh/y', '1.0.0', SLSA_V1);
+    // yarn asks for `npm:<host>` (with the port), npm for `npm:<hostname>`; the rig accepts both.
+    const events = await registry.trustedPublishingEvents();
+    expect(events.find((e) => e.type === 'exchange' && e.packageName === '@oidc-gh/y')).toMatchObject({
+      status: 201,
+      claims: { aud: `npm:127.0.0.1:${registry.port}` },
+    });
   });
 
   it('a workflow that does not match: the exchange answers 404 and a tokenless npm stops at ENEEDAUTH', async () => {

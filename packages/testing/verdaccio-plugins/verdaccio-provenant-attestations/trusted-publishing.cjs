@@ -55,7 +55,10 @@ function registerTrustedPublishing(app, config, logger) {
             status: 400,
             body: { message: 'OIDC token exchange error - bad request' },
           });
-        return sendAnswer(res, s.exchange(name, req.get('authorization'), req.hostname));
+        return sendAnswer(
+          res,
+          s.exchange(name, req.get('authorization'), req.hostname, req.get('host') || req.hostname),
+        );
       })
       .catch((error) => fail(res, error));
   });

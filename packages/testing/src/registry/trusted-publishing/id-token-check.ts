@@ -54,15 +54,16 @@ function audiences(aud: unknown): string[] {
  */
 export function checkIdToken(
   jwt: string | null,
-  expected: { audience: string; nowSeconds: number },
+  expected: { audience: string | readonly string[]; nowSeconds: number },
 ): IdTokenCheck {
+  const accepted = typeof expected.audience === 'string' ? [expected.audience] : expected.audience;
   if (!jwt) return { ok: false, status: 401, reason: 'no id token', claims: null };
   const claims = decodeIdToken(jwt);
   if (!claims) return { ok: false, status: 400, reason: 'not a JWT', claims: null };
   const provider = providerOfIssuer(claims.iss);
   if (!provider) return { ok: false, status: 401, reason: 'issuer not trusted', claims };
-  if (!audiences(claims.aud).includes(expected.audience)) {
-    return { ok: false, status: 401, reason: `audience is not ${expected.audience}`, claims };
+  if (!audiences(claims.aud).some((aud) => accepted.includes(aud))) {
+    return { ok: false, status: 401, reason: `audience is not ${accepted.join(' or ')}`, claims };
   }
   if (typeof claims.exp !== 'number') return { ok: false, status: 401, reason: 'no expiry', claims };
   if (claims.exp <= expected.nowSeconds) return { ok: false, status: 401, reason: 'expired', claims };

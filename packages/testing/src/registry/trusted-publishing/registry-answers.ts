@@ -42,8 +42,8 @@ export interface ExchangeRequest {
   packageName: string;
   /** The id token from `Authorization: Bearer …` (null when absent). */
   idToken: string | null;
-  /** `npm:<registry hostname>`. */
-  audience: string;
+  /** `npm:<registry hostname>` (and the forms a client may send, see exchange-service.ts). */
+  audience: string | readonly string[];
   packageExists: boolean;
   settings: TrustSettings;
   nowMs: number;

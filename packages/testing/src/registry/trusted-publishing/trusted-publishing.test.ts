@@ -71,6 +71,10 @@ describe('id token checks', () => {
     );
     expect(status(issuer.mint({ ...github(), aud: 'sigstore' }))).toBe('401 audience is not npm:127.0.0.1');
     expect(status(issuer.mint({ ...github(), aud: ['x', AUDIENCE] }))).toBe('ok');
+    const hostOrHostname = { ...expected, audience: [AUDIENCE, 'npm:127.0.0.1:4873'] };
+    expect(checkIdToken(issuer.mint({ ...github(), aud: 'npm:127.0.0.1:4873' }), hostOrHostname).ok).toBe(
+      true,
+    );
     expect(status(issuer.mint(github({ extraClaims: { exp: null } })))).toBe('401 no expiry');
     expect(status(issuer.mint(github({ tokenLifetimeSeconds: 0 })))).toBe('401 expired');
     expect(status(issuer.mint({ ...github(), nbf: expected.nowSeconds + 600 }))).toBe('401 not valid yet');
