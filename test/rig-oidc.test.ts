@@ -362,6 +362,44 @@ describe('trusted publishing on the rig: GitHub', () => {
   });
 });
 
+describe('broken exchanges, for bad-input tests', () => {
+  it('an override answers every exchange (HTML 500, a hang) until cleared; a registry without the exchange 404s in HTML', async () => {
+    await prepublish(registry, { name: '@oidc-bad/a', version: '0.0.1' });
+    const idToken = await githubIdToken(githubJob('/nonexistent'), 'npm:127.0.0.1');
+    const url = new URL(
+      `-/npm/v1/oidc/token/exchange/package/${escapePackageName('@oidc-bad/a')}`,
+      registry.url,
+    );
+    const post = (signal?: AbortSignal) =>
+      fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${idToken}` }, signal });
+
+    await registry.setExchangeOverride({ status: 500, body: '<html>oops</html>', contentType: 'text/html' });
+    const html = await post();
+    expect([html.status, html.headers.get('content-type'), await html.text()]).toEqual([
+      500,
+      'text/html; charset=utf-8',
+      '<html>oops</html>',
+    ]);
+    await registry.setExchangeOverride({ status: 201, body: '{}', delayMs: 5000 });
+    await expect(post(AbortSignal.timeout(300))).rejects.toThrow();
+    await registry.setExchangeOverride(null);
+    expect((await post()).status).toBe(404); // no trusted publisher configured
+
+    const stock = await startRegistry({ trustedPublishing: false });
+    try {
+      await prepublish(stock, { name: 'oidc-bad-b', version: '1.0.0' });
+      const response = await fetch(new URL('-/npm/v1/oidc/token/exchange/package/oidc-bad-b', stock.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${idToken}` },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('text/html');
+    } finally {
+      await stock.stop();
+    }
+  });
+});
+
 /** A raw PUT of a generated version, returning status, `error` and the `npm-notice` header. */
 async function fetchPut(name: string, version: string, token: string) {
   const manifest = { name, version };

@@ -12,6 +12,7 @@ export {
   type RegistryTarget,
 } from './registry/npmrc.js';
 export type { TrustedPublishingControls } from './registry/trusted-publishing/rig-controls.js';
+export type { ExchangeOverride } from './registry/trusted-publishing/trust-settings.js';
 export type { TrustedPublishingEvent } from './registry/trusted-publishing/exchange-service.js';
 export {
   type TrustedPublisher,

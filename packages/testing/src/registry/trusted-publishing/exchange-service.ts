@@ -96,12 +96,32 @@ export class TrustedPublishingService {
     hostname: string,
     host: string,
   ): RegistryAnswer {
+    const settings = readTrustSettings(this.options.settingsFile);
+    const override = settings.exchangeOverride;
+    if (override) {
+      const at = new Date().toISOString();
+      this.log({
+        type: 'exchange',
+        at,
+        packageName,
+        status: override.status,
+        reason: 'override',
+        claims: null,
+      });
+      return {
+        status: override.status,
+        body: {},
+        rawBody: override.body,
+        headers: { 'Content-Type': override.contentType ?? 'application/json' },
+        ...(override.delayMs ? { delayMs: override.delayMs } : {}),
+      };
+    }
     const outcome = decideExchange({
       packageName,
       idToken: bearerToken(authorization),
       audience: [`npm:${hostname}`, `npm:${host}`],
       packageExists: this.packageExists(packageName),
-      settings: readTrustSettings(this.options.settingsFile),
+      settings,
       nowMs: Date.now(),
       newToken: newRegistryToken(),
     });

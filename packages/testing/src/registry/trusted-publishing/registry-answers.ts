@@ -12,8 +12,13 @@ import { packageTrust, tokenHash, type TrustSettings } from './trust-settings.js
 
 export interface RegistryAnswer {
   status: number;
+  /** Sent as JSON, unless `rawBody` is given. */
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Sent as is (with its own Content-Type in `headers`): a broken registry's answer. */
+  rawBody?: string;
+  /** Hold the answer back this long (a registry that hangs). */
+  delayMs?: number;
 }
 
 /** An exchanged token's scope, remembered by the registry (only the token's hash is kept). */

@@ -10,7 +10,7 @@ import {
   type StoredTrustedPublisher,
   type TrustedPublisher,
 } from './trusted-publisher.js';
-import { packageTrust, tokenHash, updateTrustSettings } from './trust-settings.js';
+import { packageTrust, tokenHash, updateTrustSettings, type ExchangeOverride } from './trust-settings.js';
 
 export interface TrustFiles {
   settingsFile: string;
@@ -40,6 +40,12 @@ export interface TrustedPublishingControls {
   revokeToken(token: string): Promise<void>;
   /** Lifetime of tokens exchanged from now on (default 3600 s); 0 makes them expire at once. */
   setExchangedTokenLifetime(seconds: number): Promise<void>;
+  /**
+   * Every exchange from now on gets this raw answer (HTML, a 500, a 201 without `expires`, a
+   * delay to simulate a hang); null restores the real exchange. For a registry without the
+   * exchange at all, start one with `trustedPublishing: false` (Verdaccio: 404 HTML).
+   */
+  setExchangeOverride(override: ExchangeOverride | null): Promise<void>;
   /** Every exchange and publish decision so far, oldest first (claims, statuses; never a token). */
   trustedPublishingEvents(): Promise<TrustedPublishingEvent[]>;
 }
@@ -74,6 +80,11 @@ export function trustedPublishingControls(files: TrustFiles): TrustedPublishingC
     async setExchangedTokenLifetime(seconds) {
       await update((settings) => {
         settings.exchangedTokenLifetimeSeconds = seconds;
+      });
+    },
+    async setExchangeOverride(override) {
+      await update((settings) => {
+        settings.exchangeOverride = override;
       });
     },
     async trustedPublishingEvents() {
