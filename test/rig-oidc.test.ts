@@ -359,6 +359,11 @@ describe('trusted publishing on the rig: GitHub', () => {
       error: 'Not found',
       notice: revokedNotice,
     });
+    // No token reaches the registry's output or its event log.
+    const logs = `${registry.output()}${JSON.stringify(await registry.trustedPublishingEvents())}`;
+    for (const secret of [exchanged, stageOnly, expired, idToken, other, registry.token]) {
+      expect(logs).not.toContain(secret);
+    }
   });
 });
 
