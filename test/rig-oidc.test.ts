@@ -367,6 +367,35 @@ describe('trusted publishing on the rig: GitHub', () => {
   });
 });
 
+describe('signed id tokens', () => {
+  it('with the issuer keys the exchange refuses a token whose payload was changed (401)', async () => {
+    await prepublish(registry, { name: '@oidc-sig/a', version: '0.0.1' });
+    await registry.setTrustedPublisher('@oidc-sig/a', {
+      provider: 'github',
+      repository: 'acme/widgets',
+      workflow: 'release.yml',
+    });
+    const genuine = await githubIdToken(githubJob('/nonexistent'), 'npm:127.0.0.1');
+    const [header, payload, signature] = genuine.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, jti: 'forged' })).toString('base64url');
+    const forged = `${header}.${forgedPayload}.${signature}`;
+    expect((await exchange('@oidc-sig/a', forged)).status).toBe(201); // claims only, by default
+    await registry.requireSignedIdTokens(sigstore.idTokenJwks);
+    try {
+      expect((await exchange('@oidc-sig/a', genuine)).status).toBe(201);
+      expect(await exchange('@oidc-sig/a', forged)).toEqual({
+        status: 401,
+        body: { message: 'OIDC token exchange error - unauthorized' },
+      });
+      const jwks = await (await fetch(`${sigstore.url}/oidc/jwks`)).json();
+      expect(jwks).toEqual(sigstore.idTokenJwks);
+    } finally {
+      await registry.requireSignedIdTokens(null);
+    }
+  });
+});
+
 describe('broken exchanges, for bad-input tests', () => {
   it('an override answers every exchange (HTML 500, a hang) until cleared; a registry without the exchange 404s in HTML', async () => {
     await prepublish(registry, { name: '@oidc-bad/a', version: '0.0.1' });

@@ -43,6 +43,7 @@ export {
   resolveGitHubIdentity,
   encodeRequestToken,
   type GitHubIdentity,
+  type JwksDocument,
 } from './sigstore/id-token.js';
 export {
   GITLAB_ISSUER,

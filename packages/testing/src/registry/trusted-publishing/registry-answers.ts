@@ -73,6 +73,7 @@ export function decideExchange(request: ExchangeRequest): ExchangeOutcome {
   const check = checkIdToken(request.idToken, {
     audience: request.audience,
     nowSeconds: Math.floor(request.nowMs / 1000),
+    keys: request.settings.idTokenKeys,
   });
   if (!check.ok) {
     const message =

@@ -46,6 +46,11 @@ export interface TrustedPublishingControls {
    * exchange at all, start one with `trustedPublishing: false` (Verdaccio: 404 HTML).
    */
   setExchangeOverride(override: ExchangeOverride | null): Promise<void>;
+  /**
+   * From now on the exchange also checks id-token signatures against these keys (pass
+   * `sigstore.idTokenJwks`); a token signed otherwise gets 401. null: claims only (the default).
+   */
+  requireSignedIdTokens(jwks: { keys: Array<Record<string, unknown>> } | null): Promise<void>;
   /** Every exchange and publish decision so far, oldest first (claims, statuses; never a token). */
   trustedPublishingEvents(): Promise<TrustedPublishingEvent[]>;
 }
@@ -85,6 +90,11 @@ export function trustedPublishingControls(files: TrustFiles): TrustedPublishingC
     async setExchangeOverride(override) {
       await update((settings) => {
         settings.exchangeOverride = override;
+      });
+    },
+    async requireSignedIdTokens(jwks) {
+      await update((settings) => {
+        settings.idTokenKeys = jwks ? jwks.keys : null;
       });
     },
     async trustedPublishingEvents() {

@@ -20,6 +20,8 @@ export interface TrustSettings {
   exchangedTokenLifetimeSeconds: number;
   /** When set, every exchange gets this answer instead (a broken or hanging registry). */
   exchangeOverride: ExchangeOverride | null;
+  /** When set, id tokens must be signed by one of these JWKs; null: claims only. */
+  idTokenKeys: Array<Record<string, unknown>> | null;
 }
 
 /** A raw answer for the exchange endpoint: e.g. `{ status: 500, body: '<html>…', contentType: 'text/html' }`. */
@@ -40,6 +42,7 @@ export function emptyTrustSettings(): TrustSettings {
     revokedTokenHashes: [],
     exchangedTokenLifetimeSeconds: DEFAULT_EXCHANGED_TOKEN_LIFETIME_SECONDS,
     exchangeOverride: null,
+    idTokenKeys: null,
   };
 }
 
