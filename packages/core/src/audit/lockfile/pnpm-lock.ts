@@ -39,7 +39,7 @@ export function readPnpmLock(doc: unknown, file: string): Lockfile {
     typeof lock.lockfileVersion === 'number' || typeof lock.lockfileVersion === 'string'
       ? String(lock.lockfileVersion)
       : '';
-  const major = /^(\d+)\.\d+$/.exec(version)?.[1];
+  const major = /^(\d+)(?:\.\d+)?$/.exec(version)?.[1];
   if (major !== '6' && major !== '9') {
     throw lockfileError(
       file,
