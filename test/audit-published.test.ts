@@ -13,6 +13,7 @@ import {
   writeYarnLock,
   type LockedVersion,
 } from './helpers/audit-lockfiles.js';
+import { startNpmTufMirror } from './helpers/npm-tuf-mirror.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { fixture, signingEnv, startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
 
@@ -151,7 +152,7 @@ describe('provenant audit of real publishes', () => {
     expect(verdicts(wrong)[KEPT]).toBe('unverified IDENTITY_MISMATCH:error');
   });
 
-  it('--installed reads node_modules after a real npm install', async () => {
+  it('--installed reads node_modules after a real npm install; npm audit signatures reports the same counts', async () => {
     const dir = path.join(consumer, 'installed');
     await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
     writeFileSync(
@@ -173,5 +174,35 @@ describe('provenant audit of real publishes', () => {
       [LOST]: 'verified PROVENANCE_REGRESSED:warning',
       [PLAIN]: 'verified',
     });
+
+    // Parity: npm's own `npm audit signatures` on the same installed tree and registry.
+    const mirror = await startNpmTufMirror(rig.sigstore, rig.registry, consumer);
+    try {
+      const npm = await run('npm', ['audit', 'signatures'], {
+        cwd: dir,
+        env: mirror.env,
+        timeoutMs: 120_000,
+      });
+      writeFileSync(path.join(consumer, 'npm-audit-signatures.txt'), npm.all);
+      expect(npm.exitCode, npm.all).toBe(0);
+      expect(mirror.requests).toContain('GET /targets.json'); // npm took its trust from our TUF mirror
+      const ours = await runCli(
+        ['audit', '--installed', ...trustFlags(rig), '--registry', rig.registry.url, '--no-cache'],
+        { cwd: dir, timeoutMs: 60_000 },
+      );
+      const countLines = (text: string) =>
+        text
+          .split('\n')
+          .map((l) => l.replace(/ in \d+s$/, ''))
+          .filter((l) => /^(audited \d+ packages?|\d+ packages? ha(s|ve) (a )?verified .*)$/.test(l));
+      expect(countLines(npm.stdout)).toEqual([
+        'audited 3 packages',
+        '3 packages have verified registry signatures',
+        '1 package has a verified attestation',
+      ]);
+      expect(countLines(ours.stdout)).toEqual(countLines(npm.stdout));
+    } finally {
+      await mirror.stop();
+    }
   });
 });
