@@ -44,7 +44,10 @@ export function renderAudit(report: Report, color: boolean): string {
   );
   const noteworthy = report.packages.filter((x) => x.problems.some((q) => q.severity !== 'info'));
   const skipped = report.packages.length - c.audited;
-  const details = renderReport({ ...report, packages: noteworthy }, color).split('\n');
+  // Publisher and provenance switch are about releasing: not an audit's business.
+  const details = renderReport({ ...report, packages: noteworthy }, color)
+    .split('\n')
+    .filter((line) => !/^ {2}(publisher|provenance) {2}/.test(line));
   // The generic report minus its "Packages" total line: the audit's own totals follow.
   out.push(...details.slice(0, -1));
   const s = report.summary;

@@ -5,30 +5,23 @@
 // the rig registry's keys, behind a proxy that terminates TLS for the CDN with the
 // rig's *.sigstore.dev certificate; npm's TUF cache is seeded with its root.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { initializeTUFRepo, tufHandlers } from '@tufjs/repo-mock';
-import type { Registry, Sigstore } from '../../packages/testing/dist/index.js';
 
 const CDN_HOST = 'tuf-repo-cdn.sigstore.dev';
 
-export interface NpmTufMirror {
-  /** Environment for npm: HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS and a seeded npm cache. */
-  env: Record<string, string>;
-  requests: string[];
-  stop(): Promise<void>;
-}
-
-export async function startNpmTufMirror(
-  sigstore: Sigstore,
-  registry: Registry,
-  workDir: string,
-): Promise<NpmTufMirror> {
+/**
+ * Plain JS (typed by npm-tuf-mirror.d.ts) so that bench/audit.mjs runs it too.
+ * @param {import('../../packages/testing/dist/index.js').Sigstore} sigstore
+ * @param {import('../../packages/testing/dist/index.js').Registry} registry
+ * @param {string} workDir
+ */
+export async function startNpmTufMirror(sigstore, registry, workDir) {
   const host = new URL(registry.url).host;
   const keys = registry.npmKeys.keys.flatMap((k) =>
-    (['npm:signatures', 'npm:attestations'] as const).map((keyUsage) => ({
+    ['npm:signatures', 'npm:attestations'].map((keyUsage) => ({
       keyId: k.keyid,
       keyUsage,
       publicKey: {
@@ -45,8 +38,10 @@ export async function startNpmTufMirror(
   const handlers = new Map(
     tufHandlers(repo, { metadataPathPrefix: '', targetPathPrefix: '/targets' }).map((h) => [h.path, h.fn]),
   );
-  const requests: string[] = [];
-  const serve = (req: IncomingMessage, res: ServerResponse) => {
+  /** @type {string[]} */
+  const requests = [];
+  /** @type {import('node:http').RequestListener} */
+  const serve = (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', `https://${CDN_HOST}`).pathname);
     requests.push(`${req.method} ${path}`);
     const answer = handlers.get(path)?.() ?? { statusCode: 404, response: '' };
@@ -60,10 +55,11 @@ export async function startNpmTufMirror(
     },
     serve,
   );
-  const sockets = new Set<Socket>();
+  /** @type {Set<import('node:net').Socket>} */
+  const sockets = new Set();
   const proxy = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connection', (s: Socket) => (sockets.add(s), s.once('close', () => sockets.delete(s))));
-  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+  proxy.on('connection', (s) => (sockets.add(s), s.once('close', () => sockets.delete(s))));
+  proxy.on('connect', (req, socket, head) => {
     if (req.url !== `${CDN_HOST}:443`) {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -73,8 +69,8 @@ export async function startNpmTufMirror(
       tls.emit('connection', socket);
     });
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const proxyUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (proxy.address()).port}`;
 
   const cache = join(workDir, 'npm-cache');
   const tufDir = join(cache, '_tuf', encodeURIComponent(CDN_HOST));
@@ -93,7 +89,7 @@ export async function startNpmTufMirror(
     stop: async () => {
       for (const s of sockets) s.destroy();
       tls.close();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await new Promise((resolve) => proxy.close(() => resolve(undefined)));
     },
   };
 }
