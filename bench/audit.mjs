@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -42,11 +43,11 @@ const arg = (name, fallback) => {
 const N = Number(arg('versions', '1000'));
 const SCOPE = '@bench-audit';
 
-/** Wall time (ms) and peak RSS (MB) of a child process, through GNU time. */
+/** Wall time (ms), CPU time (user + system, s) and peak RSS (MB) of a child process, through GNU time. */
 function measure(cmd, args, options) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], {
       ...options,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,8 +56,8 @@ function measure(cmd, args, options) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => {
-      const lines = err.trim().split('\n');
-      resolve({ ms: performance.now() - started, rssMb: Number(lines.at(-1)) / 1024, code, out, err });
+      const [rss, user, system] = (err.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+      resolve({ ms: performance.now() - started, cpu: user + system, rssMb: rss / 1024, code, out, err });
     });
   });
 }
@@ -146,7 +147,7 @@ try {
       .join(' | ');
   const row = (label, r) =>
     console.log(
-      `${label.padEnd(42)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${r.rssMb.toFixed(0).padStart(4)} MB  exit ${r.code}  ${firstLines(r)}`,
+      `${label.padEnd(40)} ${(r.ms / 1000).toFixed(2).padStart(7)} s wall ${r.cpu.toFixed(2).padStart(6)} s CPU ${r.rssMb.toFixed(0).padStart(4)} MB  exit ${r.code}  ${firstLines(r)}`,
     );
   console.log(`${N} package versions (${attested.length} with attestations), 2 cores, loopback registry`);
   row('npm audit signatures', npm);
@@ -154,7 +155,7 @@ try {
   row('provenant audit (lockfile, warm cache)', warm);
   row('provenant audit --installed --no-cache', installedCold);
   console.log(
-    `\ncold / npm = ${(cold.ms / npm.ms).toFixed(2)}× (target ≤ 0.5×); warm ${(warm.ms / 1000).toFixed(2)} s (target < 1 s)`,
+    `\ncold / npm = ${(cold.ms / npm.ms).toFixed(2)}× wall, ${(cold.cpu / npm.cpu).toFixed(2)}× CPU (target ≤ 0.5×); warm ${(warm.ms / 1000).toFixed(2)} s wall, ${warm.cpu.toFixed(2)} s CPU (target < 1 s); load average ${loadavg()[0].toFixed(1)}`,
   );
   console.log(
     `peak RSS: cold ${cold.rssMb.toFixed(0)} MB, warm ${warm.rssMb.toFixed(0)} MB (target ≤ 200 MB)`,
