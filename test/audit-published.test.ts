@@ -5,7 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, prepublish, run, writeNpmrc } from '../packages/testing/dist/index.js';
+import {
+  cleanEnv,
+  makeTempDir,
+  prepublish,
+  run,
+  toolPathEnv,
+  writeNpmrc,
+} from '../packages/testing/dist/index.js';
 import {
   lockedFromRegistry,
   writeNpmLock,
@@ -165,7 +172,8 @@ describe('provenant audit of real publishes', () => {
       }),
     );
     await writeNpmrc(dir, rig.registry);
-    const install = await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
+    const npmEnv = toolPathEnv(cleanEnv());
+    const install = await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: npmEnv });
     expect(install.exitCode, install.all).toBe(0);
     const r = await audit(dir, ['--installed']);
     expect(r.code, r.stderr).toBe(0);
@@ -180,10 +188,9 @@ describe('provenant audit of real publishes', () => {
     try {
       const npm = await run('npm', ['audit', 'signatures'], {
         cwd: dir,
-        env: mirror.env,
+        env: { ...npmEnv, ...mirror.env },
         timeoutMs: 120_000,
       });
-      writeFileSync(path.join(consumer, 'npm-audit-signatures.txt'), npm.all);
       expect(npm.exitCode, npm.all).toBe(0);
       expect(mirror.requests).toContain('GET /targets.json'); // npm took its trust from our TUF mirror
       const ours = await runCli(
