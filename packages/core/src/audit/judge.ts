@@ -50,6 +50,7 @@ export function compilePolicy(policy: AuditPolicy): CompiledPolicy {
 export function judgeVersion(
   pkg: LockedPackage,
   facts: VersionFacts,
+  /** Whether the registry publishes signing keys; asked only when a signature is missing. */
   registrySigns: boolean,
   rules: CompiledPolicy,
 ): Problem[] {
