@@ -369,3 +369,23 @@ describe
       clean(r);
     });
   });
+
+describe.concurrent(
+  'provenant audit on the example monorepos (no registry needed: workspaces only, --omit dev)',
+  () => {
+    it.each([
+      ['npm-workspaces', 4],
+      ['pnpm', 0],
+      ['yarn-berry', 4],
+      ['changesets-pnpm', 0],
+    ])('examples/%s: exit 0, %i workspace packages skipped', async (example, skipped) => {
+      const r = await runCli(
+        ['audit', '--cwd', `examples/${example}`, '--omit', 'dev', '--offline', '--no-cache', '--json'],
+        { env: { npm_config_registry: 'http://127.0.0.1:9/' }, timeoutMs: 60_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json!.summary).toMatchObject({ total: skipped, skipped });
+      for (const p of r.json!.packages) expect(p.problems.map((q) => q.code)).toEqual(['DEPENDENCY_SKIPPED']);
+    });
+  },
+);

@@ -34,7 +34,8 @@ export function readYarnLock(doc: unknown, file: string, prodRoots?: ReadonlySet
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : null;
     const parsed = resolution ? splitResolution(resolution) : null;
     if (!parsed) throw lockfileError(file, `the entry ${JSON.stringify(key)} has no readable "resolution"`);
-    const dev = devOf(key);
+    // Workspaces are the project itself, never "only a devDependency".
+    const dev = parsed.protocol === 'workspace:' ? false : devOf(key);
     if (parsed.protocol === 'npm:') {
       const exact = parsed.rest.replace(/::.*$/, '');
       if (semver.valid(exact) === null) {
