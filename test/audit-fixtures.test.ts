@@ -247,6 +247,22 @@ describe.skipIf(!present).concurrent('provenant audit over the real attestation 
     expect(registry.requests).toContain('GET /scoped/@playwright%2fcli');
   });
 
+  it('--report equals the JSON on stdout, --summary writes Markdown; a bad --omit is exit 2', async () => {
+    const dir = project();
+    writeNpmLock(dir, pick('tuf-js@1.0.0', 'gundam-visor@1.0.1'));
+    const report = path.join(dir, 'out/report.json');
+    const summary = path.join(dir, 'summary.md');
+    const r = await audit(dir, ['--report', report, '--summary', summary]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(report, 'utf8')).toBe(r.stdout);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('## Provenant audit');
+    expect(md).toContain('REGISTRY_SIGNATURE_MISSING');
+    const bad = await audit(dir, ['--omit', 'optional']);
+    expect(bad.code).toBe(2);
+    expect(bad.json!.error!.code).toBe('INVALID_FLAG_VALUE');
+  });
+
   it('the cache: a second run reads no packument; --no-cache verifies again', async () => {
     const dir = project();
     writeNpmLock(dir, pick(...SIGNED));

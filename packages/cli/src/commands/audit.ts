@@ -59,11 +59,11 @@ Audit flags:
   positionals: false,
   async run({ args, options, output, ctx }) {
     const omit = listFlag(args.values, 'omit');
-    const unknownOmit = omit.find((o) => !['dev', 'optional', 'peer'].includes(o));
+    const unknownOmit = omit.find((o) => o !== 'dev');
     if (unknownOmit !== undefined) {
       throw new ProvenantError(
         'INVALID_FLAG_VALUE',
-        `--omit must be dev, optional or peer, got "${unknownOmit}".`,
+        `--omit takes dev (the only kind audit leaves out), got "${unknownOmit}".`,
         {
           hint: 'For example --omit dev.',
         },
@@ -76,6 +76,8 @@ Audit flags:
     const policy = loadPolicy(root);
     const npmConfig = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile });
     const registry = normalizeRegistryUrl(options.registry ?? npmConfig.registry);
+    // SPEC §2: --concurrency is honoured exactly when given; else 16 reads/verifications in flight.
+    const concurrency = args.values.concurrency === undefined ? 16 : options.concurrency;
     const clients = new Map<string, RegistryClient>();
     const clientFor = (url: string) => {
       let client = clients.get(url);
@@ -83,7 +85,7 @@ Audit flags:
         client = new RegistryClient({
           registry: url,
           auth: authFor(npmConfig, url),
-          concurrency: Math.max(options.concurrency * 4, 16),
+          concurrency,
           timeoutMs: options.registryTimeoutMs ?? 30_000,
           maxBodyBytes: MAX_PACKUMENT_BYTES,
           fetch: ctx.fetch,
@@ -101,7 +103,7 @@ Audit flags:
         policy,
         omitDev: omit.includes('dev') || boolFlag(args.values, 'prod'),
         filters: options.filters,
-        concurrency: Math.max(options.concurrency * 4, 16),
+        concurrency,
       },
       {
         registryFor: (name) => scopeRegistry(npmConfig, name) ?? registry,
