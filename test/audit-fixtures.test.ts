@@ -151,6 +151,23 @@ describe.skipIf(!present).concurrent('provenant audit over the real attestation 
     );
   });
 
+  it('past 64 entries, verification runs on worker threads: the same verdicts', async () => {
+    const dir = project();
+    const padding: Record<string, unknown> = {};
+    for (let i = 0; i < 64; i++)
+      padding[`node_modules/pad-${i}/node_modules/tuf-js`] = { version: `0.${i}.0` };
+    writeNpmLock(dir, locked, padding);
+    const r = await audit(dir);
+    expect(r.code, r.stderr).toBe(1);
+    const all = verdicts(r);
+    for (const spec of SPECS) {
+      expect(all[spec], spec).toBe(
+        SIGNED.includes(spec) ? 'verified' : 'unverified REGISTRY_SIGNATURE_MISSING:error',
+      );
+    }
+    expect(r.json!.summary).toMatchObject({ total: SPECS.length + 64, verified: 2, unverified: 7 + 64 });
+  });
+
   it.each([
     ['pnpm-lock.yaml v9', writePnpmLock],
     ['yarn berry yarn.lock', writeYarnLock],

@@ -5,6 +5,7 @@ import {
   auditLockfile,
   authFor,
   buildReport,
+  createVerifyPool,
   defaultCacheDir,
   detectCi,
   loadPolicy,
@@ -31,6 +32,9 @@ const AUDIT_FLAGS = {
   'npm-keys': { type: 'string' },
   offline: { type: 'boolean' },
 } as const satisfies FlagSpec;
+
+/** Lockfile entries from which Sigstore verification moves to worker threads. */
+const POOL_THRESHOLD = 64;
 
 /** Packuments of busy packages run to tens of MB; past this one is refused (REGISTRY_BAD_RESPONSE). */
 const MAX_PACKUMENT_BYTES = 32 * 1024 * 1024;
@@ -97,6 +101,8 @@ Audit flags:
     const trust = await loadTrust(trustOptions, { client: clientFor(registry) });
     const cache =
       args.values.cache === false ? null : new AuditCache(defaultCacheDir(ctx.env), trustDigest(trust));
+    // Worth its start-up (each worker builds its own trust) only for a sizeable lockfile.
+    const pool = lockfile.packages.length >= POOL_THRESHOLD ? createVerifyPool(trustOptions) : null;
     const packages = await auditLockfile(
       lockfile,
       {
@@ -110,8 +116,9 @@ Audit flags:
         clientFor,
         trust,
         cache,
+        ...(pool ? { verify: (input) => pool.verify(input) } : {}),
       },
-    );
+    ).finally(() => pool?.close());
     const ci = detectCi(ctx.env);
     const report = buildReport({
       command: 'audit',

@@ -5,6 +5,7 @@ import { hasError, problem, type Problem } from '../problems.js';
 import type { Packument } from '../registry/packument.js';
 import type { PackageReport } from '../report/types.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
+import type { VersionInput, VersionVerification } from '../verify/types.js';
 import type { VerifyRegistry } from '../verify/verify-versions.js';
 import { AuditCache, type VersionFacts } from './cache.js';
 import { fetchFacts } from './fetch-facts.js';
@@ -27,6 +28,8 @@ export interface AuditDeps {
   registryFor(name: string): string;
   clientFor(registry: string): VerifyRegistry;
   trust: VerificationTrust;
+  /** Where the verify engine runs (a worker pool); default: the main thread. */
+  verify?: (input: VersionInput) => Promise<VersionVerification>;
   cache?: AuditCache | null;
   onResult?: (report: PackageReport) => void;
 }
@@ -86,6 +89,7 @@ export async function auditLockfile(
           await packumentOf(registry, pkg.name),
           client,
           deps.trust,
+          deps.verify,
         );
         if (result.kind === 'missing') return report(pkg, [result.problem], null);
         facts = result.facts;

@@ -3,7 +3,7 @@ import type { Packument } from '../registry/packument.js';
 import { normalizeRepositoryUrl } from '../repository-url.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import { checkRegistrySignature } from '../verify/registry-signature.js';
-import type { VersionDist } from '../verify/types.js';
+import type { VersionDist, VersionInput, VersionVerification } from '../verify/types.js';
 import { verifyVersion } from '../verify/verify-version.js';
 import { MAX_ATTESTATIONS_BYTES, type VerifyRegistry } from '../verify/verify-versions.js';
 import type { VersionFacts } from './cache.js';
@@ -24,6 +24,8 @@ export async function fetchFacts(
   packument: Packument | null,
   client: VerifyRegistry,
   trust: VerificationTrust,
+  /** Runs the verify engine elsewhere (a worker pool); default: here, synchronously. */
+  verify?: (input: VersionInput) => Promise<VersionVerification>,
 ): Promise<FactsResult> {
   const manifest = packument?.versions?.[version];
   if (!packument || !manifest) {
@@ -51,11 +53,8 @@ export async function fetchFacts(
   if (dist.attestations) {
     const path = dist.attestations.url ?? `/-/npm/v1/attestations/${client.packumentPath(name)}@${version}`;
     const attestationsDoc = await client.getBuffer(path, { maxBytes: MAX_ATTESTATIONS_BYTES });
-    ({ verification, problems } = verifyVersion(
-      { name, version, dist, attestationsDoc, publishedAt },
-      trust,
-      {},
-    ));
+    const input: VersionInput = { name, version, dist, attestationsDoc, publishedAt };
+    ({ verification, problems } = verify ? await verify(input) : verifyVersion(input, trust, {}));
   } else {
     const signature = checkRegistrySignature(
       { name, version, integrity: dist.integrity, signatures: dist.signatures },

@@ -21,3 +21,4 @@ export type {
   SkippedDependency,
   SkipReason as DependencySkipReason,
 } from './lockfile/types.js';
+export { createVerifyPool, type VerifyPool } from './verify-pool.js';
