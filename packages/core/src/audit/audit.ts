@@ -52,6 +52,15 @@ export async function auditLockfile(
   const signing = new Map<string, Promise<boolean>>();
   const limit = pLimit(Math.max(1, options.concurrency ?? 16));
 
+  // Full packuments run to megabytes: each is dropped once the last version naming it is done.
+  const uses = new Map<string, number>();
+  const kept = lockfile.packages.filter(keep);
+  for (const pkg of kept) uses.set(pkg.name, (uses.get(pkg.name) ?? 0) + 1);
+  const release = (registry: string, name: string) => {
+    const left = (uses.get(name) ?? 1) - 1;
+    uses.set(name, left);
+    if (left <= 0) packuments.delete(`${registry} ${name}`);
+  };
   const packumentOf = (registry: string, name: string): Promise<Packument | null> => {
     const key = `${registry} ${name}`;
     let found = packuments.get(key);
@@ -113,9 +122,9 @@ export async function auditLockfile(
   };
 
   const audited = await Promise.all(
-    lockfile.packages.filter(keep).map((pkg) =>
+    kept.map((pkg) =>
       limit(async () => {
-        const result = await auditOne(pkg);
+        const result = await auditOne(pkg).finally(() => release(deps.registryFor(pkg.name), pkg.name));
         deps.onResult?.(result);
         return result;
       }),
