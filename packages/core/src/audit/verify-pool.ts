@@ -17,34 +17,39 @@ export interface VerifyPool {
  */
 export function createVerifyPool(trust: TrustOptions, size = availableParallelism()): VerifyPool | null {
   if (trust.mode === 'online' || size < 2) return null;
-  const workers = Array.from(
-    { length: size },
-    () => new Worker(new URL('./verify-worker.js', import.meta.url), { workerData: { trust } }),
-  );
   const pending = new Map<number, { resolve(v: VersionVerification): void; reject(e: Error): void }>();
   let next = 0;
-  for (const worker of workers) {
-    worker.unref();
-    worker.on('message', (msg: { id: number; result?: VersionVerification; error?: string }) => {
-      const job = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.result) job?.resolve(msg.result);
-      else job?.reject(new Error(msg.error ?? 'verification worker failed'));
-    });
-    worker.on('error', (error) => {
-      for (const job of pending.values()) job.reject(error);
-      pending.clear();
-    });
-  }
+  let workers: Worker[] | null = null;
+  // Started on the first version to verify: an audit with nothing attested starts none.
+  const start = (): Worker[] => {
+    workers = Array.from(
+      { length: size },
+      () => new Worker(new URL('./verify-worker.js', import.meta.url), { workerData: { trust } }),
+    );
+    for (const worker of workers) {
+      worker.on('message', (msg: { id: number; result?: VersionVerification; error?: string }) => {
+        const job = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.result) job?.resolve(msg.result);
+        else job?.reject(new Error(msg.error ?? 'verification worker failed'));
+      });
+      worker.on('error', (error) => {
+        for (const job of pending.values()) job.reject(error);
+        pending.clear();
+      });
+    }
+    return workers;
+  };
   return {
     verify: (input) =>
       new Promise((resolve, reject) => {
         const id = next++;
         pending.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage({ id, input });
+        const pool = workers ?? start();
+        pool[id % pool.length]!.postMessage({ id, input });
       }),
     close: async () => {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all((workers ?? []).map((w) => w.terminate()));
     },
   };
 }
