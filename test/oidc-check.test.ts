@@ -25,7 +25,7 @@ describe.concurrent('check: the auth path of every package', () => {
   it('trusted publishing configured, no token anywhere: every package ready via oidc', async () => {
     const ws = await oidcWorkspace(rig, ['@oc1/a', '@oc1/b']);
     const before = (await rig.registry.trustedPublishingEvents()).length;
-    const r = await check(ws.dir, githubJob(rig, ws.dir));
+    const r = await check(ws.dir, githubJob(rig, ws.home));
     expect(r.code, r.stderr).toBe(0);
     expect(auths(r)).toEqual({ '@oc1/a': 'oidc', '@oc1/b': 'oidc' });
     expect(envCodes(r)).toEqual(['REGISTRY_NO_PROVENANCE:warning']);
@@ -40,7 +40,7 @@ describe.concurrent('check: the auth path of every package', () => {
 
   it('wrong workflow file: TRUSTED_PUBLISHER_MISMATCH with the claims presented and the exact npm trust command', async () => {
     const ws = await oidcWorkspace(rig, ['@oc2/a']);
-    const r = await check(ws.dir, githubJob(rig, ws.dir, { workflow: '.github/workflows/ci.yml' }));
+    const r = await check(ws.dir, githubJob(rig, ws.home, { workflow: '.github/workflows/ci.yml' }));
     expect(r.code).toBe(1);
     expect(codesOf(r, '@oc2/a')).toEqual(['TRUSTED_PUBLISHER_MISMATCH:error']);
     const p = pkg(r, '@oc2/a');
@@ -54,9 +54,9 @@ describe.concurrent('check: the auth path of every package', () => {
     const repo = await oidcWorkspace(rig, ['@oc3/a'], { trust: { repository: 'acme/other' } });
     const env = await oidcWorkspace(rig, ['@oc3/b'], { trust: { environment: 'npm' } });
     const [wrongRepo, noEnv, withEnv] = await Promise.all([
-      check(repo.dir, githubJob(rig, repo.dir)),
-      check(env.dir, githubJob(rig, env.dir)),
-      check(env.dir, githubJob(rig, env.dir, { environment: 'npm' })),
+      check(repo.dir, githubJob(rig, repo.home)),
+      check(env.dir, githubJob(rig, env.home)),
+      check(env.dir, githubJob(rig, env.home, { environment: 'npm' })),
     ]);
     expect(codesOf(wrongRepo, '@oc3/a')).toEqual(['TRUSTED_PUBLISHER_MISMATCH:error']);
     expect(pkg(wrongRepo, '@oc3/a').problems[0]!.message).toContain(`repository ${REPO}`);
@@ -68,7 +68,7 @@ describe.concurrent('check: the auth path of every package', () => {
 
   it('a new package: FIRST_PUBLISH_NEEDS_TOKEN with the bootstrap procedure; a stored token makes it a warning', async () => {
     const ws = await oidcWorkspace(rig, ['@oc4/a', '@oc4/new'], { existing: ['@oc4/a'] });
-    const r = await check(ws.dir, githubJob(rig, ws.dir), ['--access', 'public']);
+    const r = await check(ws.dir, githubJob(rig, ws.home), ['--access', 'public']);
     expect(r.code).toBe(1);
     expect(codesOf(r, '@oc4/new')).toEqual(['FIRST_PUBLISH_NEEDS_TOKEN:error']);
     expect(pkg(r, '@oc4/new').problems[0]!.hint).toContain(
@@ -77,7 +77,7 @@ describe.concurrent('check: the auth path of every package', () => {
     expect(auths(r)).toEqual({ '@oc4/a': 'oidc', '@oc4/new': null });
 
     await writeNpmrc(ws.dir, rig.registry);
-    const withToken = await check(ws.dir, githubJob(rig, ws.dir), ['--access', 'public']);
+    const withToken = await check(ws.dir, githubJob(rig, ws.home), ['--access', 'public']);
     expect(withToken.code, withToken.stderr).toBe(0);
     expect(codesOf(withToken, '@oc4/new')).toEqual(['FIRST_PUBLISH_NEEDS_TOKEN:warning']);
     expect(auths(withToken)).toEqual({ '@oc4/a': 'oidc', '@oc4/new': 'token' });
@@ -89,7 +89,7 @@ describe.concurrent('check: the auth path of every package', () => {
     const ws = await oidcWorkspace(rig, ['@oc5/a']);
     const r = await check(
       ws.dir,
-      githubJob(rig, ws.dir, {
+      githubJob(rig, ws.home, {
         jobWorkflowRef: 'acme/shared/.github/workflows/publish.yml@refs/heads/main',
         repositoryVisibility: 'private',
       }),
@@ -103,7 +103,7 @@ describe.concurrent('check: the auth path of every package', () => {
 
   it('--auth: oidc makes a mismatch with a stored token an error, auto a warning, token never exchanges', async () => {
     const ws = await oidcWorkspace(rig, ['@oc6/a'], { token: true, trust: { repository: 'acme/other' } });
-    const env = githubJob(rig, ws.dir);
+    const env = githubJob(rig, ws.home);
     const [auto, oidc, token] = await Promise.all([
       check(ws.dir, env),
       check(ws.dir, env, ['--auth', 'oidc']),
@@ -124,8 +124,8 @@ describe.concurrent('check: the auth path of every package', () => {
   it('rejected id tokens: an enterprise issuer and a token without expiry get OIDC_TOKEN_REJECTED', async () => {
     const ws = await oidcWorkspace(rig, ['@oc7/a']);
     const [enterprise, noExp] = await Promise.all([
-      check(ws.dir, githubJob(rig, ws.dir, { issuer: 'https://token.actions.githubusercontent.com/acme' })),
-      check(ws.dir, githubJob(rig, ws.dir, { extraClaims: { exp: null } })),
+      check(ws.dir, githubJob(rig, ws.home, { issuer: 'https://token.actions.githubusercontent.com/acme' })),
+      check(ws.dir, githubJob(rig, ws.home, { extraClaims: { exp: null } })),
     ]);
     expect(codesOf(enterprise, '@oc7/a')).toEqual(['OIDC_TOKEN_REJECTED:error']);
     expect(envCodes(enterprise)).toContain('OIDC_UNAVAILABLE:warning');
@@ -142,10 +142,10 @@ describe.concurrent('check: the auth path of every package', () => {
       projectPath: REPO,
       ciFile: '.gitlab-ci.yml',
     });
-    const r = await check(ws.dir, gitlabJob(rig, ws.dir));
+    const r = await check(ws.dir, gitlabJob(rig, ws.home));
     expect(r.code, r.stderr).toBe(0);
     expect(auths(r)).toEqual({ '@oc8/a': 'oidc' });
-    const without = await check(ws.dir, gitlabJob(rig, ws.dir, { NPM_ID_TOKEN: '' }));
+    const without = await check(ws.dir, gitlabJob(rig, ws.home, { NPM_ID_TOKEN: '' }));
     expect(without.code).toBe(1);
     expect(envCodes(without)).toContain('AUTH_MISSING:error');
     expect(without.json!.environment.problems.find((p) => p.code === 'AUTH_MISSING')!.message).toContain(
@@ -160,15 +160,15 @@ describe.concurrent('check: the auth path of every package', () => {
     const { appendFileSync } = await import('node:fs');
     appendFileSync(`${ws.dir}/.npmrc`, `//${host}/:_authToken=\${NODE_AUTH_TOKEN}\n`);
     const placeholder = { NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' };
-    const ok = await check(ws.dir, githubJob(rig, ws.dir, {}, placeholder));
+    const ok = await check(ws.dir, githubJob(rig, ws.home, {}, placeholder));
     expect(ok.code, ok.stderr).toBe(0);
     expect(envCodes(ok)).toContain('PLACEHOLDER_TOKEN:warning');
     const broken = await check(
       ws.dir,
-      githubJob(rig, ws.dir, { workflow: '.github/workflows/x.yml' }, placeholder),
+      githubJob(rig, ws.home, { workflow: '.github/workflows/x.yml' }, placeholder),
     );
     expect(envCodes(broken)).toContain('PLACEHOLDER_TOKEN:error');
-    const unresolved = await check(ws.dir, githubJob(rig, ws.dir, { workflow: '.github/workflows/x.yml' }));
+    const unresolved = await check(ws.dir, githubJob(rig, ws.home, { workflow: '.github/workflows/x.yml' }));
     expect(envCodes(unresolved)).toContain('PLACEHOLDER_TOKEN:error');
     expect(envCodes(unresolved)).not.toContain('AUTH_MISSING:error');
   });

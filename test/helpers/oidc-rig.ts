@@ -25,6 +25,8 @@ type Env = Record<string, string>;
 
 export interface OidcWorkspace {
   dir: string;
+  /** HOME for the job: outside the repository (npm writes its cache and logs there). */
+  home: string;
   names: string[];
 }
 
@@ -49,10 +51,17 @@ export async function oidcWorkspace(
   options: OidcWorkspaceOptions = {},
 ): Promise<OidcWorkspace> {
   const dir = await makeTempDir('oidc-e2e');
-  rig.temp.push(dir);
+  const home = await makeTempDir('oidc-e2e-home');
+  rig.temp.push(dir, home);
   const packages = names.map((name, i) => ({
     name,
-    ...(i > 0 && names[0] ? { dependencies: { [names[0]]: '^1.0.0' } } : {}),
+    ...(i > 0 && names[0]
+      ? {
+          dependencies: {
+            [names[0]]: options.manager && options.manager !== 'npm' ? 'workspace:^' : '^1.0.0',
+          },
+        }
+      : {}),
   }));
   await makeWorkspace(dir, {
     repository: options.repository ?? `https://github.com/${REPO}`,
@@ -79,7 +88,7 @@ export async function oidcWorkspace(
       });
     }
   }
-  return { dir, names };
+  return { dir, home, names };
 }
 
 /** A GitHub-hosted job of acme/widgets running .github/workflows/release.yml, unless told otherwise. */
