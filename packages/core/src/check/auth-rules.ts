@@ -50,12 +50,8 @@ export function planAuth(facts: AuthFacts): AuthPlan {
     for (const p of facts.packages) packages.set(p.name, { auth, problems: [] });
   };
   const result = (broker = false): AuthPlan => {
-    const placeholder = placeholderProblems(facts, packages);
-    // A placeholder or unresolved `${VAR}` is the precise reason a token is missing: it replaces AUTH_MISSING.
-    const rest = placeholder.some((p) => p.severity === 'error')
-      ? env.filter((p) => p.code !== 'AUTH_MISSING')
-      : env;
-    return { environment: [...placeholder, ...rest], packages, broker };
+    // A placeholder or unresolved `${VAR}` says precisely why AUTH_MISSING (kept: no token is configured).
+    return { environment: [...placeholderProblems(facts, packages), ...env], packages, broker };
   };
 
   if (facts.mode === 'token' || facts.publisher === null || facts.idToken === null) {

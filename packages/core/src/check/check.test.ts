@@ -172,12 +172,13 @@ describe('checkWorkspace', () => {
     ]);
   });
 
-  it('outside CI with an unresolved ${NPM_TOKEN}: CI_NOT_DETECTED (warning) and PLACEHOLDER_TOKEN; release mode makes CI an error', async () => {
+  it('outside CI with an unresolved ${NPM_TOKEN}: CI_NOT_DETECTED (warning), PLACEHOLDER_TOKEN and AUTH_MISSING; release mode makes CI an error', async () => {
     const root = monorepo();
     const check = await checkWorkspace({ cwd: root }, ctx(root, { env: {} }));
     expect(check.environment.problems.map((p) => `${p.code}:${p.severity}`)).toEqual([
       'CI_NOT_DETECTED:warning',
       'PLACEHOLDER_TOKEN:error',
+      'AUTH_MISSING:error',
     ]);
     expect(check.environment.repository).toBeNull();
     const release = await checkWorkspace(
