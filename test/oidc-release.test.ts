@@ -1,7 +1,8 @@
 // `provenant release` with trusted publishing on the rig: no stored token anywhere unless the case
 // needs one. npm 11.19 and pnpm 9 (through that npm) exchange the id token themselves; yarn berry
 // is brokered by Provenant (a stored npmAuthToken would win over yarn's own OIDC); changesets runs
-// npm. Every case asserts the report's codes and what the registry stored (_npmUser.trustedPublisher).
+// npm. The cases run one after another, as the other release files do: each starts publishers.
+// Every case asserts the report's codes and what the registry stored (_npmUser.trustedPublisher).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +62,7 @@ async function storedPublisher(name: string, version = '1.0.0'): Promise<string 
   return doc.versions?.[version]?._npmUser?.trustedPublisher?.id ?? null;
 }
 
-describe.concurrent('release through trusted publishing, no stored token', () => {
+describe('release through trusted publishing, no stored token', () => {
   it('npm 11.19 exchanges per package itself: verified, trustedPublisher stored and in the identity', async () => {
     const ws = await oidcWorkspace(rig, ['@or-npm/a', '@or-npm/b']);
     const before = snapshot(ws.dir);
@@ -161,7 +162,7 @@ describe.concurrent('release through trusted publishing, no stored token', () =>
   });
 });
 
-describe.concurrent('release with stored tokens next to trusted publishing', () => {
+describe('release with stored tokens next to trusted publishing', () => {
   it('npm with OIDC and a stored token: OIDC wins (trustedPublisher stored), STATIC_TOKEN_FALLBACK warned', async () => {
     const ws = await oidcWorkspace(rig, ['@or-both/a'], { token: true });
     const r = await release(ws.dir, githubJob(rig, ws.home));

@@ -1,4 +1,5 @@
 import type { ReleasePlan } from '../plan/index.js';
+import { registerSecret } from '../redact.js';
 import type { DetectedPublisher } from '../publish/detect-publisher.js';
 import type { NpmConfig } from '../registry/npm-config.js';
 import { planAuth, type AuthMode, type AuthPlan } from './auth-rules.js';
@@ -27,6 +28,9 @@ export interface AuthStep extends AuthPlan {
 
 /** check's auth step: the stored token, the id token, one exchange per package to publish, then the pure rules. */
 export async function checkAuth(input: AuthStepInput): Promise<AuthStep> {
+  // The job's OIDC credentials are secrets whatever --auth says: a publisher may echo them.
+  for (const name of ['NPM_ID_TOKEN', 'SIGSTORE_ID_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
+    registerSecret(input.env[name]);
   const staticToken = findStaticToken({
     publisher: input.publisher?.name ?? null,
     registry: input.registry,
