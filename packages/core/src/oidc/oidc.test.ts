@@ -110,7 +110,7 @@ describe('acquireIdToken', () => {
     );
     const hang = ((_: unknown, init: RequestInit) =>
       new Promise((_r, reject) =>
-        init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        init.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError'))),
       )) as typeof fetch;
     const started = Date.now();
     const r = await acquireIdToken({ ...base, timeoutMs: 200, env, fetch: hang });
@@ -177,7 +177,7 @@ describe('exchangeIdToken', () => {
     const hang = ((_: unknown, init: RequestInit) => {
       calls++;
       return new Promise((_r, reject) =>
-        init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        init.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError'))),
       );
     }) as typeof fetch;
     const r = await exchangeIdToken({

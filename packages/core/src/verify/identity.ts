@@ -185,5 +185,5 @@ export function trustedPublisherOf(version: unknown): TrustedPublisher | null {
   const tp = user?.trustedPublisher;
   if (tp === null || typeof tp !== 'object' || Array.isArray(tp)) return null;
   const id = (tp as { id?: unknown }).id;
-  return typeof id === 'string' ? ({ ...tp, id } as TrustedPublisher) : null;
+  return typeof id === 'string' ? { ...tp, id } : null;
 }
