@@ -26,7 +26,11 @@ export function redact(text: string): string {
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
-  out = out.replace(JWT, '***').replace(CONFIG_SECRET, '$1***').replace(URL_CREDENTIALS, '$1***@').replace(BEARER, '$1***');
+  out = out
+    .replace(JWT, '***')
+    .replace(CONFIG_SECRET, '$1***')
+    .replace(URL_CREDENTIALS, '$1***@')
+    .replace(BEARER, '$1***');
   // npm's redactor parses every URL it sees; run it only on lines that can hold one of its patterns.
   if (!NPM_PATTERNS.test(out)) return out;
   return out
