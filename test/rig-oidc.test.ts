@@ -22,6 +22,7 @@ import {
   toolPathEnv,
   verifyBundle,
   writeNpmrc,
+  writeYarnrc,
   type GitHubIdentity,
   type Registry,
   type RunResult,
@@ -172,6 +173,50 @@ describe('trusted publishing on the rig: GitHub', () => {
     expect(JSON.stringify(events)).not.toContain(registry.token);
   });
 
+  it('yarn berry (4.10+) exchanges against the rig too, tokenless under CI', async () => {
+    const dir = await makeTempDir('rig-oidc');
+    tempDirs.push(dir);
+    await makeWorkspace(dir, {
+      manager: 'yarn',
+      repository: 'https://github.com/acme/widgets',
+      packages: [{ name: '@oidc-gh/y' }],
+    });
+    await writeYarnrc(dir, { url: registry.url, token: null });
+    await prepublish(registry, { name: '@oidc-gh/y', version: '0.0.1' });
+    const config = await registry.setTrustedPublisher('@oidc-gh/y', {
+      provider: 'github',
+      repository: 'acme/widgets',
+      workflow: 'release.yml',
+    });
+    const env = { ...githubJob(dir), YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
+    const install = await run('yarn', ['install'], { cwd: dir, env });
+    expect(install.exitCode, install.all).toBe(0);
+    const publish = [
+      'workspaces',
+      'foreach',
+      '-A',
+      '--no-private',
+      'npm',
+      'publish',
+      '--provenance',
+      '--access',
+      'public',
+    ];
+    const result = await run('yarn', publish, { cwd: dir, env });
+    expect(result.exitCode, result.all).toBe(0);
+    expect((await storedVersion('@oidc-gh/y', '1.0.0'))?._npmUser?.trustedPublisher).toEqual({
+      id: 'github',
+      oidcConfigId: config!.oidcConfigId,
+    });
+    await verifiedProvenance('@oidc-gh/y', '1.0.0', SLSA_V1);
+    // yarn asks for `npm:<host>` (with the port), npm for `npm:<hostname>`; the rig accepts both.
+    const events = await registry.trustedPublishingEvents();
+    expect(events.find((e) => e.type === 'exchange' && e.packageName === '@oidc-gh/y')).toMatchObject({
+      status: 201,
+      claims: { aud: `npm:127.0.0.1:${registry.port}` },
+    });
+  });
+
   it('a workflow that does not match: the exchange answers 404 and a tokenless npm stops at ENEEDAUTH', async () => {
     const dir = await existingPackage('@oidc-gh/b', 'https://github.com/acme/widgets');
     await registry.setTrustedPublisher('@oidc-gh/b', {
@@ -314,6 +359,78 @@ describe('trusted publishing on the rig: GitHub', () => {
       error: 'Not found',
       notice: revokedNotice,
     });
+    // No token reaches the registry's output or its event log.
+    const logs = `${registry.output()}${JSON.stringify(await registry.trustedPublishingEvents())}`;
+    for (const secret of [exchanged, stageOnly, expired, idToken, other, registry.token]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
+
+describe('signed id tokens', () => {
+  it('with the issuer keys the exchange refuses a token whose payload was changed (401)', async () => {
+    await prepublish(registry, { name: '@oidc-sig/a', version: '0.0.1' });
+    await registry.setTrustedPublisher('@oidc-sig/a', {
+      provider: 'github',
+      repository: 'acme/widgets',
+      workflow: 'release.yml',
+    });
+    const genuine = await githubIdToken(githubJob('/nonexistent'), 'npm:127.0.0.1');
+    const [header, payload, signature] = genuine.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, jti: 'forged' })).toString('base64url');
+    const forged = `${header}.${forgedPayload}.${signature}`;
+    expect((await exchange('@oidc-sig/a', forged)).status).toBe(201); // claims only, by default
+    await registry.requireSignedIdTokens(sigstore.idTokenJwks);
+    try {
+      expect((await exchange('@oidc-sig/a', genuine)).status).toBe(201);
+      expect(await exchange('@oidc-sig/a', forged)).toEqual({
+        status: 401,
+        body: { message: 'OIDC token exchange error - unauthorized' },
+      });
+      const jwks = await (await fetch(`${sigstore.url}/oidc/jwks`)).json();
+      expect(jwks).toEqual(sigstore.idTokenJwks);
+    } finally {
+      await registry.requireSignedIdTokens(null);
+    }
+  });
+});
+
+describe('broken exchanges, for bad-input tests', () => {
+  it('an override answers every exchange (HTML 500, a hang) until cleared; a registry without the exchange 404s in HTML', async () => {
+    await prepublish(registry, { name: '@oidc-bad/a', version: '0.0.1' });
+    const idToken = await githubIdToken(githubJob('/nonexistent'), 'npm:127.0.0.1');
+    const url = new URL(
+      `-/npm/v1/oidc/token/exchange/package/${escapePackageName('@oidc-bad/a')}`,
+      registry.url,
+    );
+    const post = (signal?: AbortSignal) =>
+      fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${idToken}` }, signal });
+
+    await registry.setExchangeOverride({ status: 500, body: '<html>oops</html>', contentType: 'text/html' });
+    const html = await post();
+    expect([html.status, html.headers.get('content-type'), await html.text()]).toEqual([
+      500,
+      'text/html; charset=utf-8',
+      '<html>oops</html>',
+    ]);
+    await registry.setExchangeOverride({ status: 201, body: '{}', delayMs: 5000 });
+    await expect(post(AbortSignal.timeout(300))).rejects.toThrow();
+    await registry.setExchangeOverride(null);
+    expect((await post()).status).toBe(404); // no trusted publisher configured
+
+    const stock = await startRegistry({ trustedPublishing: false });
+    try {
+      await prepublish(stock, { name: 'oidc-bad-b', version: '1.0.0' });
+      const response = await fetch(new URL('-/npm/v1/oidc/token/exchange/package/oidc-bad-b', stock.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${idToken}` },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('text/html');
+    } finally {
+      await stock.stop();
+    }
   });
 });
 

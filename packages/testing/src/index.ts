@@ -12,6 +12,7 @@ export {
   type RegistryTarget,
 } from './registry/npmrc.js';
 export type { TrustedPublishingControls } from './registry/trusted-publishing/rig-controls.js';
+export type { ExchangeOverride } from './registry/trusted-publishing/trust-settings.js';
 export type { TrustedPublishingEvent } from './registry/trusted-publishing/exchange-service.js';
 export {
   type TrustedPublisher,
@@ -42,6 +43,7 @@ export {
   resolveGitHubIdentity,
   encodeRequestToken,
   type GitHubIdentity,
+  type JwksDocument,
 } from './sigstore/id-token.js';
 export {
   GITLAB_ISSUER,

@@ -145,13 +145,26 @@ function base64urlJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** Signs JWTs (ES256) with a key made for this rig. Nothing checks the signature but it is real. */
+/** A JSON Web Key Set, as an OIDC issuer publishes it (`jwks_uri`). */
+export interface JwksDocument {
+  keys: Array<Record<string, unknown>>;
+}
+
+/**
+ * Signs JWTs (ES256) with a key made for this rig. The signature is real; the registry checks it
+ * only after `registry.requireSignedIdTokens(sigstore.idTokenJwks)`.
+ */
 export class IdTokenIssuer {
   private readonly privateKey: KeyObject;
   readonly keyId = randomUUID();
+  readonly jwks: JwksDocument;
 
   constructor() {
-    this.privateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    this.privateKey = privateKey;
+    this.jwks = {
+      keys: [{ ...publicKey.export({ format: 'jwk' }), kid: this.keyId, alg: 'ES256', use: 'sig' }],
+    };
   }
 
   mint(claims: Record<string, unknown>): string {

@@ -11,10 +11,14 @@ const VISIBILITY = /^\/-\/package\/(.+)\/visibility$/;
 const AUTHENTICATED_GROUPS = ['$all', '$authenticated', '@all', '@authenticated', 'all'];
 
 function sendAnswer(res, answer) {
-  res.status(answer.status);
-  for (const [name, value] of Object.entries(answer.headers || {})) res.set(name, value);
-  res.set('Content-Type', 'application/json');
-  res.send(JSON.stringify(answer.body));
+  const send = () => {
+    res.status(answer.status);
+    res.set('Content-Type', 'application/json');
+    for (const [name, value] of Object.entries(answer.headers || {})) res.set(name, value);
+    res.send(typeof answer.rawBody === 'string' ? answer.rawBody : JSON.stringify(answer.body));
+  };
+  if (answer.delayMs) setTimeout(send, answer.delayMs);
+  else send();
 }
 
 // `/@scope%2fname`, `/@scope/name` or `/name` → the package name; null for any other path.
@@ -55,7 +59,10 @@ function registerTrustedPublishing(app, config, logger) {
             status: 400,
             body: { message: 'OIDC token exchange error - bad request' },
           });
-        return sendAnswer(res, s.exchange(name, req.get('authorization'), req.hostname));
+        return sendAnswer(
+          res,
+          s.exchange(name, req.get('authorization'), req.hostname, req.get('host') || req.hostname),
+        );
       })
       .catch((error) => fail(res, error));
   });

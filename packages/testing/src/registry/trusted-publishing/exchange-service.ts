@@ -85,14 +85,43 @@ export class TrustedPublishingService {
     }
   }
 
-  /** `POST /-/npm/v1/oidc/token/exchange/package/<name>`; `hostname` is the registry's (audience `npm:<hostname>`). */
-  exchange(packageName: string, authorization: string | undefined, hostname: string): RegistryAnswer {
+  /**
+   * `POST /-/npm/v1/oidc/token/exchange/package/<name>`. The audience is `npm:<hostname>` (what npm
+   * asks for); `npm:<hostname>:<port>` (what yarn asks for, from the URL's host) is accepted too,
+   * as both are `npm:registry.npmjs.org` against npmjs, where no port is written.
+   */
+  exchange(
+    packageName: string,
+    authorization: string | undefined,
+    hostname: string,
+    host: string,
+  ): RegistryAnswer {
+    const settings = readTrustSettings(this.options.settingsFile);
+    const override = settings.exchangeOverride;
+    if (override) {
+      const at = new Date().toISOString();
+      this.log({
+        type: 'exchange',
+        at,
+        packageName,
+        status: override.status,
+        reason: 'override',
+        claims: null,
+      });
+      return {
+        status: override.status,
+        body: {},
+        rawBody: override.body,
+        headers: { 'Content-Type': override.contentType ?? 'application/json' },
+        ...(override.delayMs ? { delayMs: override.delayMs } : {}),
+      };
+    }
     const outcome = decideExchange({
       packageName,
       idToken: bearerToken(authorization),
-      audience: `npm:${hostname}`,
+      audience: [`npm:${hostname}`, `npm:${host}`],
       packageExists: this.packageExists(packageName),
-      settings: readTrustSettings(this.options.settingsFile),
+      settings,
       nowMs: Date.now(),
       newToken: newRegistryToken(),
     });

@@ -12,8 +12,13 @@ import { packageTrust, tokenHash, type TrustSettings } from './trust-settings.js
 
 export interface RegistryAnswer {
   status: number;
+  /** Sent as JSON, unless `rawBody` is given. */
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Sent as is (with its own Content-Type in `headers`): a broken registry's answer. */
+  rawBody?: string;
+  /** Hold the answer back this long (a registry that hangs). */
+  delayMs?: number;
 }
 
 /** An exchanged token's scope, remembered by the registry (only the token's hash is kept). */
@@ -42,8 +47,8 @@ export interface ExchangeRequest {
   packageName: string;
   /** The id token from `Authorization: Bearer …` (null when absent). */
   idToken: string | null;
-  /** `npm:<registry hostname>`. */
-  audience: string;
+  /** `npm:<registry hostname>` (and the forms a client may send, see exchange-service.ts). */
+  audience: string | readonly string[];
   packageExists: boolean;
   settings: TrustSettings;
   nowMs: number;
@@ -68,6 +73,7 @@ export function decideExchange(request: ExchangeRequest): ExchangeOutcome {
   const check = checkIdToken(request.idToken, {
     audience: request.audience,
     nowSeconds: Math.floor(request.nowMs / 1000),
+    keys: request.settings.idTokenKeys,
   });
   if (!check.ok) {
     const message =

@@ -10,7 +10,7 @@ import {
   type StoredTrustedPublisher,
   type TrustedPublisher,
 } from './trusted-publisher.js';
-import { packageTrust, tokenHash, updateTrustSettings } from './trust-settings.js';
+import { packageTrust, tokenHash, updateTrustSettings, type ExchangeOverride } from './trust-settings.js';
 
 export interface TrustFiles {
   settingsFile: string;
@@ -40,6 +40,17 @@ export interface TrustedPublishingControls {
   revokeToken(token: string): Promise<void>;
   /** Lifetime of tokens exchanged from now on (default 3600 s); 0 makes them expire at once. */
   setExchangedTokenLifetime(seconds: number): Promise<void>;
+  /**
+   * Every exchange from now on gets this raw answer (HTML, a 500, a 201 without `expires`, a
+   * delay to simulate a hang); null restores the real exchange. For a registry without the
+   * exchange at all, start one with `trustedPublishing: false` (Verdaccio: 404 HTML).
+   */
+  setExchangeOverride(override: ExchangeOverride | null): Promise<void>;
+  /**
+   * From now on the exchange also checks id-token signatures against these keys (pass
+   * `sigstore.idTokenJwks`); a token signed otherwise gets 401. null: claims only (the default).
+   */
+  requireSignedIdTokens(jwks: { keys: Array<Record<string, unknown>> } | null): Promise<void>;
   /** Every exchange and publish decision so far, oldest first (claims, statuses; never a token). */
   trustedPublishingEvents(): Promise<TrustedPublishingEvent[]>;
 }
@@ -74,6 +85,16 @@ export function trustedPublishingControls(files: TrustFiles): TrustedPublishingC
     async setExchangedTokenLifetime(seconds) {
       await update((settings) => {
         settings.exchangedTokenLifetimeSeconds = seconds;
+      });
+    },
+    async setExchangeOverride(override) {
+      await update((settings) => {
+        settings.exchangeOverride = override;
+      });
+    },
+    async requireSignedIdTokens(jwks) {
+      await update((settings) => {
+        settings.idTokenKeys = jwks ? jwks.keys : null;
       });
     },
     async trustedPublishingEvents() {

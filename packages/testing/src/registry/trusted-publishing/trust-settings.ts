@@ -18,6 +18,20 @@ export interface TrustSettings {
   revokedTokenHashes: string[];
   /** Lifetime of exchanged tokens; 0 makes them expired at birth. Default 3600 (npm: about an hour). */
   exchangedTokenLifetimeSeconds: number;
+  /** When set, every exchange gets this answer instead (a broken or hanging registry). */
+  exchangeOverride: ExchangeOverride | null;
+  /** When set, id tokens must be signed by one of these JWKs; null: claims only. */
+  idTokenKeys: Array<Record<string, unknown>> | null;
+}
+
+/** A raw answer for the exchange endpoint: e.g. `{ status: 500, body: '<html>…', contentType: 'text/html' }`. */
+export interface ExchangeOverride {
+  status: number;
+  body: string;
+  /** Default `application/json`. */
+  contentType?: string;
+  /** Hold the answer back this long. */
+  delayMs?: number;
 }
 
 export const DEFAULT_EXCHANGED_TOKEN_LIFETIME_SECONDS = 3600;
@@ -27,6 +41,8 @@ export function emptyTrustSettings(): TrustSettings {
     packages: {},
     revokedTokenHashes: [],
     exchangedTokenLifetimeSeconds: DEFAULT_EXCHANGED_TOKEN_LIFETIME_SECONDS,
+    exchangeOverride: null,
+    idTokenKeys: null,
   };
 }
 

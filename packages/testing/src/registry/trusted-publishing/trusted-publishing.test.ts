@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { githubIdTokenClaims, IdTokenIssuer, type GitHubIdentity } from '../../sigstore/id-token.js';
+import {
+  githubIdTokenClaims,
+  IdTokenIssuer,
+  withJwtPayload,
+  type GitHubIdentity,
+} from '../../sigstore/id-token.js';
 import { gitlabIdTokenClaims } from '../../sigstore/gitlab-id-token.js';
-import { bearerToken, checkIdToken, decodeIdToken } from './id-token-check.js';
+import { bearerToken, checkIdToken, decodeIdToken, hasValidSignature } from './id-token-check.js';
 import { decideExchange, decidePublish, REGISTRY_MESSAGES, type ExchangeGrant } from './registry-answers.js';
 import {
   ciConfigFileOf,
@@ -71,9 +76,37 @@ describe('id token checks', () => {
     );
     expect(status(issuer.mint({ ...github(), aud: 'sigstore' }))).toBe('401 audience is not npm:127.0.0.1');
     expect(status(issuer.mint({ ...github(), aud: ['x', AUDIENCE] }))).toBe('ok');
+    const hostOrHostname = { ...expected, audience: [AUDIENCE, 'npm:127.0.0.1:4873'] };
+    expect(checkIdToken(issuer.mint({ ...github(), aud: 'npm:127.0.0.1:4873' }), hostOrHostname).ok).toBe(
+      true,
+    );
     expect(status(issuer.mint(github({ extraClaims: { exp: null } })))).toBe('401 no expiry');
     expect(status(issuer.mint(github({ tokenLifetimeSeconds: 0 })))).toBe('401 expired');
     expect(status(issuer.mint({ ...github(), nbf: expected.nowSeconds + 600 }))).toBe('401 not valid yet');
+  });
+});
+
+describe('id token signatures (only with the issuer keys)', () => {
+  it('accepts the issuer own tokens; refuses another key, a changed payload, alg none', () => {
+    const token = issuer.mint(github());
+    expect(hasValidSignature(token, issuer.jwks.keys)).toBe(true);
+    expect(hasValidSignature(new IdTokenIssuer().mint(github()), issuer.jwks.keys)).toBe(false);
+    expect(
+      hasValidSignature(withJwtPayload(token, { ...github(), repository: 'evil/repo' }), issuer.jwks.keys),
+    ).toBe(false);
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${token.split('.')[1]}.`;
+    expect(hasValidSignature(none, issuer.jwks.keys)).toBe(false);
+    const expected = {
+      audience: AUDIENCE,
+      nowSeconds: Math.floor(Date.now() / 1000),
+      keys: issuer.jwks.keys,
+    };
+    expect(checkIdToken(token, expected).ok).toBe(true);
+    expect(checkIdToken(new IdTokenIssuer().mint(github()), expected)).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: 'signature invalid',
+    });
   });
 });
 
