@@ -163,6 +163,18 @@ describe('release through trusted publishing, no stored token', () => {
 });
 
 describe('release with stored tokens next to trusted publishing', () => {
+  it('tokenless, wrong workflow file: blocked before anything is published (TRUSTED_PUBLISHER_MISMATCH)', async () => {
+    const ws = await oidcWorkspace(rig, ['@or-wrong/a']);
+    const r = await release(ws.dir, githubJob(rig, ws.home, { workflow: '.github/workflows/ci.yml' }));
+    expect(r.code).toBe(1);
+    expect(codesOf(r, '@or-wrong/a')).toEqual(['TRUSTED_PUBLISHER_MISMATCH:error']);
+    expect(summary(r)).toEqual({ '@or-wrong/a': 'blocked/null/-' });
+    const res = await fetch(new URL('@or-wrong%2fa', rig.registry.url), {
+      headers: { accept: 'application/json' },
+    });
+    expect(Object.keys(((await res.json()) as { versions: object }).versions)).toEqual(['0.0.1']);
+  });
+
   it('npm with OIDC and a stored token: OIDC wins (trustedPublisher stored), STATIC_TOKEN_FALLBACK warned', async () => {
     const ws = await oidcWorkspace(rig, ['@or-both/a'], { token: true });
     const r = await release(ws.dir, githubJob(rig, ws.home));

@@ -90,6 +90,10 @@ describe('planAuth', () => {
       html: [null, 'OIDC_EXCHANGE_FAILED:error'],
       gone: [null, 'OIDC_EXCHANGE_FAILED:error'],
     });
+    // with a stored token (auto) the first version is the bootstrap: published with the token
+    const bootstrap = facts({ staticToken: { kind: 'token', where: '.npmrc' } }, { fresh: NOT_FOUND });
+    bootstrap.packages = [{ name: 'fresh', exists: false }];
+    expect(pkgs(bootstrap)).toEqual({ fresh: ['token'] });
   });
 
   it('a registry without the exchange: AUTH_MISSING says so (never the hostname); with a token, OIDC_NOT_SUPPORTED warning', () => {

@@ -133,14 +133,17 @@ export function planAuth(facts: AuthFacts): AuthPlan {
           );
       }
     } else if (outcome?.kind === 'not-found' && pkg.exists === false) {
-      problems.push(
-        problem(
-          'FIRST_PUBLISH_NEEDS_TOKEN',
-          hasToken && facts.mode === 'auto' ? 'warning' : 'error',
-          `${pkg.name} is not on the registry yet: a new package cannot be created through trusted publishing${hasToken && facts.mode === 'auto' ? '; this first version goes out with the stored token' : ''}.`,
-          firstPublishHint(pkg.name, id.claims),
-        ),
-      );
+      // With a stored token (auto) this first version is the bootstrap itself: nothing to fix yet.
+      if (!(hasToken && facts.mode === 'auto')) {
+        problems.push(
+          problem(
+            'FIRST_PUBLISH_NEEDS_TOKEN',
+            'error',
+            `${pkg.name} is not on the registry yet: a new package cannot be created through trusted publishing.`,
+            firstPublishHint(pkg.name, id.claims),
+          ),
+        );
+      }
     } else if (outcome?.kind === 'not-found') {
       problems.push(
         problem(
