@@ -131,9 +131,12 @@ describe('release through trusted publishing, no stored token', () => {
     const bin = join(ws.dir, 'node_modules', '.bin', 'changeset');
     writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`);
     chmodSync(bin, 0o755);
-    await run('git', ['init', '-q'], { cwd: ws.dir });
-    await run('git', ['add', '-A'], { cwd: ws.dir });
-    await run('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init'], { cwd: ws.dir });
+    await run('git', ['init', '-q'], { cwd: ws.dir, env: githubJob(rig, ws.home) });
+    await run('git', ['add', '-A'], { cwd: ws.dir, env: githubJob(rig, ws.home) });
+    await run('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init'], {
+      cwd: ws.dir,
+      env: githubJob(rig, ws.home),
+    });
     const r = await release(ws.dir, githubJob(rig, ws.home), ['--auth', 'oidc']);
     expect(r.code, diagnose(r)).toBe(0);
     expect(r.json?.environment.publisher?.name).toBe('changesets');
@@ -182,6 +185,28 @@ describe('release with stored tokens next to trusted publishing', () => {
     expect(envCodes(r)).toContain('STATIC_TOKEN_FALLBACK:warning');
     expect(summary(r)).toEqual({ '@or-both/a': 'verified/oidc/github' });
     expect(await storedPublisher('@or-both/a')).toBe('github');
+  });
+
+  it('planned through OIDC, published with the stored token: TRUSTED_PUBLISHING_BYPASSED (an error with --auth oidc)', async () => {
+    const ws = await oidcWorkspace(rig, ['@or-bypass/a'], { token: true });
+    // Stands in for an exchange that fails at publish time after check saw it work: the exchange
+    // hands back the stored token itself, so npm publishes with it and the registry records no
+    // trusted publisher. (The override is rig-wide: this file runs its cases one at a time.)
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    await rig.registry.setExchangeOverride({
+      status: 201,
+      body: JSON.stringify({ token_type: 'oidc', token: rig.registry.token, expires }),
+    });
+    let r: CliResult;
+    try {
+      r = await release(ws.dir, githubJob(rig, ws.home), ['--auth', 'oidc']);
+    } finally {
+      await rig.registry.setExchangeOverride(null);
+    }
+    expect(r.code).toBe(1);
+    expect(codesOf(r, '@or-bypass/a')).toEqual(['TRUSTED_PUBLISHING_BYPASSED:error']);
+    expect(summary(r)).toEqual({ '@or-bypass/a': 'unverified/token/-' });
+    expect(await storedPublisher('@or-bypass/a')).toBeNull();
   });
 
   it('a package that disallows tokens, published with one: TOKEN_NOT_ALLOWED with the hint to switch', async () => {
