@@ -30,9 +30,10 @@ export interface OidcProbe {
  */
 export async function probeOidc(input: OidcProbeInput): Promise<OidcProbe> {
   const exchanges = new Map<string, ExchangeOutcome>();
-  if (input.mode === 'token' || input.names.length === 0) return { idToken: null, exchanges };
+  if (input.mode === 'token') return { idToken: null, exchanges };
+  // Asked even with nothing to publish: whether the job could authenticate is an environment fact.
   const idToken = await acquireIdToken(input);
-  if (idToken.kind !== 'token') return { idToken, exchanges };
+  if (idToken.kind !== 'token' || input.names.length === 0) return { idToken, exchanges };
   const exchange = (name: string) =>
     exchangeIdToken({
       registry: input.registry,
