@@ -1,11 +1,9 @@
 import type { ExecFn } from '../context.js';
-import { messageOf } from '../errors.js';
 import { problem, type Problem } from '../problems.js';
+import { createSettler, type Progress } from './settle-outcome.js';
 import { redact } from '../redact.js';
-import { retryDelayMs } from '../registry/http-retry.js';
 import type { Packument } from '../registry/packument.js';
 import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
-import { sameIntegrity } from './integrity.js';
 import { publishInOrder } from './scheduler.js';
 import type {
   Invocation,
@@ -70,14 +68,6 @@ export interface PublishAllInput {
   backoff?: { minDelayMs: number; maxDelayMs: number };
 }
 
-interface Progress {
-  attempts: number;
-  startedAt: number | null;
-  /** A retried attempt hit a rate limit or transient error first. */
-  throttled: boolean;
-  transientBefore: boolean;
-}
-
 /**
  * Publishes every target through the adapter, in dependency order, under
  * the concurrency limit, with retries on 429/5xx/network failures. A
@@ -100,7 +90,6 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     () => packedMap,
   );
   const packedOf = async (name: string) => (await packedReady).get(name) ?? null;
-  const backoff = input.backoff ?? { minDelayMs: 1000, maxDelayMs: 30_000 };
 
   const finish = (name: string, state: PublishState, problems: Problem[], integrity: string | null) => {
     const p = progress.get(name);
@@ -145,172 +134,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     return input.adapter.readOutcome(targets, result);
   };
 
-  /** Settles one package's outcome; returns the targets to try again, alone. */
-  const settle = async (target: PlannedTarget, outcome: PublishOutcome): Promise<boolean | 'again'> => {
-    const p = progress.get(target.name) as Progress;
-    const packed = await packedOf(target.name);
-    switch (outcome.kind) {
-      case 'published':
-        return confirmUpload(target, outcome.integrity ?? packed, p);
-      case 'not-attempted':
-        // never tried (a batch stopped before it): not an attempt
-        p.attempts = Math.max(0, p.attempts - 1);
-        return 'again';
-      case 'already-published':
-        return settleExisting(target, outcome.message, p);
-      case 'needs-otp':
-        return finish(
-          target.name,
-          'failed',
-          [
-            problem(
-              'OTP_REQUIRED',
-              'error',
-              `The registry asked for a one-time password to publish ${target.name}@${target.version}: ${outcome.message}`,
-              'Publish from CI with an automation or granular token (no 2FA prompt), or npm trusted publishing.',
-            ),
-          ],
-          packed,
-        );
-      case 'rate-limited':
-      case 'failed': {
-        const retryable = outcome.kind === 'rate-limited' || outcome.transient;
-        if (retryable && p.attempts <= input.retries && !input.signal?.aborted) {
-          p.throttled = true;
-          p.transientBefore = true;
-          const delayMs =
-            outcome.kind === 'rate-limited' && outcome.retryAfterMs !== null
-              ? Math.min(outcome.retryAfterMs, backoff.maxDelayMs)
-              : retryDelayMs({ retries: input.retries, ...backoff }, p.attempts - 1, null, input.now());
-          input.onEvent?.({
-            type: 'retrying',
-            name: target.name,
-            attempt: p.attempts + 1,
-            delayMs,
-            reason: outcome.message,
-          });
-          await input.sleep(delayMs);
-          return 'again';
-        }
-        const limited = outcome.kind === 'rate-limited';
-        return finish(
-          target.name,
-          'failed',
-          [
-            problem(
-              'PUBLISH_FAILED',
-              'error',
-              `${input.adapter.name} could not publish ${target.name}@${target.version}${
-                p.attempts > 1 ? ` (after ${p.attempts} attempts)` : ''
-              }: ${outcome.message}`,
-              limited
-                ? 'The registry kept rate-limiting; run again later (already published packages are skipped).'
-                : 'Fix the cause above and run release again: packages already published are skipped.',
-            ),
-          ],
-          packed,
-        );
-      }
-    }
-  };
-
-  const confirmUpload = async (
-    target: PlannedTarget,
-    integrity: string | null,
-    p: Progress,
-  ): Promise<boolean> => {
-    const packed = await packedOf(target.name);
-    const problems: Problem[] = [];
-    if (p.throttled) {
-      problems.push(
-        problem(
-          'RATE_LIMITED',
-          'warning',
-          `Publishing ${target.name}@${target.version} was rate-limited or failed transiently; a retry succeeded (${p.attempts} attempts).`,
-          null,
-        ),
-      );
-    }
-    const registryIntegrity = await registryIntegrityOf(target).catch(() => undefined);
-    const expected = packed ?? integrity;
-    if (registryIntegrity && expected && !sameIntegrity(registryIntegrity, expected)) {
-      return finish(
-        target.name,
-        'failed',
-        [
-          ...problems,
-          problem(
-            'PUBLISHED_CONTENT_DIFFERS',
-            'error',
-            `The registry holds ${target.name}@${target.version} with integrity ${registryIntegrity}, not the ${expected} that was packed.`,
-            'Something changed the package between packing and publishing (a lifecycle script?). Bump the version and publish again.',
-          ),
-        ],
-        expected,
-      );
-    }
-    return finish(target.name, 'published', problems, registryIntegrity ?? expected);
-  };
-
-  const registryIntegrityOf = async (target: PublishTarget): Promise<string | null> => {
-    const packument = await input.getPackument(target.name);
-    const integrity = packument?.versions?.[target.version]?.dist?.integrity;
-    return typeof integrity === 'string' ? integrity : null;
-  };
-
-  const settleExisting = async (target: PlannedTarget, message: string, p: Progress): Promise<boolean> => {
-    const packed = await packedOf(target.name);
-    let existing: string | null;
-    try {
-      existing = await registryIntegrityOf(target);
-    } catch (error) {
-      return finish(
-        target.name,
-        'failed',
-        [
-          problem(
-            'PUBLISH_FAILED',
-            'error',
-            `${message} — and the registry could not be read to compare: ${messageOf(error)}`,
-            null,
-          ),
-        ],
-        packed,
-      );
-    }
-    if (existing !== null && packed !== null && sameIntegrity(existing, packed)) {
-      // A retry after a lost answer finds our own upload: that is a publish, not a skip.
-      if (p.transientBefore || input.absentBeforehand) return confirmUpload(target, packed, p);
-      return finish(
-        target.name,
-        'already-published',
-        [
-          problem(
-            'ALREADY_PUBLISHED',
-            'info',
-            `${target.name}@${target.version} is already on the registry with the same content; skipped.`,
-            null,
-          ),
-        ],
-        existing,
-      );
-    }
-    return finish(
-      target.name,
-      'failed',
-      [
-        problem(
-          'PUBLISHED_CONTENT_DIFFERS',
-          'error',
-          existing === null
-            ? `${input.adapter.name} says ${target.name}@${target.version} exists, but the registry shows no such version: ${message}`
-            : `${target.name}@${target.version} is already on the registry with integrity ${existing}, but the local pack is ${packed ?? 'unknown'}.`,
-          'A version cannot be published twice with different content: bump the version.',
-        ),
-      ],
-      packed,
-    );
-  };
+  const { settle, settleExisting } = createSettler({ input, progress, finish, packedOf });
 
   /** Runs a group in one process, then anything left over alone, until settled. */
   const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { checkWorkspace, type CheckResult } from '../check/index.js';
+import { checkWorkspace } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
 import { hasError } from '../problems.js';
@@ -7,22 +7,21 @@ import { Journal, type RestoreOutcome } from '../provenance/journal.js';
 import {
   applyProvenanceSwitch,
   planProvenanceSwitch,
-  type ProvenanceSwitch,
   type ProvenanceViaChoice,
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
 import { packTargets } from '../publish/pack.js';
-import { publishAll, type PlannedTarget, type PublishRecord } from '../publish/publish-all.js';
-import { publishInOrder } from '../publish/scheduler.js';
-import type { PublisherAdapter } from '../publish/types.js';
-import { authFor, readNpmConfig } from '../registry/npm-config.js';
+import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
 import type { TrustOptions } from '../trust/load-trust-options.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
-import { publicFirstReads, type RegistryReads } from '../registry/public-first-reads.js';
+import { publicFirstReads } from '../registry/public-first-reads.js';
+import { dryRunCommands } from './dry-run.js';
+import { mergeReports } from './merge-reports.js';
+import { plannedTargets, registryReads } from './targets.js';
 import { startVerifyStep } from './verify-step.js';
 
 export interface ReleaseOptions {
@@ -153,7 +152,14 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   };
 
   if (options.dryRun) {
-    const commands = await dryRunCommands(adapter, targets, command, sw, options, root);
+    const commands = await dryRunCommands(
+      adapter,
+      targets,
+      command,
+      sw,
+      publisherProcesses(options.concurrency),
+      root,
+    );
     emit({
       type: 'dry-run',
       commands,
@@ -288,104 +294,4 @@ export function publisherProcesses(concurrency: number, cores = availableParalle
 
 function noPack(): Promise<{ integrity: Map<string, string> }> {
   return Promise.resolve({ integrity: new Map() });
-}
-
-function plannedTargets(check: CheckResult): PlannedTarget[] {
-  const ready = new Set(check.packages.filter((p) => p.status === 'ready').map((p) => p.name));
-  return check.plan.packages
-    .filter((p) => p.action === 'publish' && ready.has(p.name))
-    .map((p) => ({
-      name: p.name,
-      version: p.version,
-      dir: p.dir,
-      relDir: p.relativeDir,
-      deps: p.dependsOn.filter((d) => ready.has(d)),
-      tag: p.distTag,
-    }));
-}
-
-function registryReads(
-  check: CheckResult,
-  root: string,
-  ctx: Context,
-  concurrency: number,
-  timeoutMs: number | undefined,
-): RegistryReads {
-  const config = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile });
-  return publicFirstReads({
-    registry: check.registry,
-    auth: authFor(config, check.registry),
-    concurrency: Math.max(4, concurrency),
-    timeoutMs,
-    fetch: ctx.fetch,
-    sleep: ctx.sleep,
-    now: ctx.now,
-  });
-}
-
-async function dryRunCommands(
-  adapter: PublisherAdapter,
-  targets: readonly PlannedTarget[],
-  command: Omit<Parameters<PublisherAdapter['publishInvocation']>[1], 'tag'>,
-  sw: ProvenanceSwitch,
-  options: ReleaseOptions,
-  root: string,
-): Promise<string[]> {
-  const lines = adapter
-    .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env })
-    .map((inv) => formatInvocation(inv, root));
-  const byName = new Map(targets.map((t) => [t.name, t]));
-  await publishInOrder(
-    targets.map((t) => ({ name: t.name, deps: t.deps })),
-    {
-      concurrency: publisherProcesses(options.concurrency),
-      batching: adapter.batching,
-      run: (names) => {
-        const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
-        const tags = [...new Set(group.map((t) => t.tag))];
-        for (const tag of tags) {
-          const inv = adapter.publishInvocation(
-            group.filter((t) => t.tag === tag),
-            { ...command, tag },
-          );
-          lines.push(formatInvocation(inv, root));
-        }
-        return Promise.resolve(new Map(names.map((n) => [n, true])));
-      },
-    },
-  );
-  return lines;
-}
-
-function mergeReports(
-  check: CheckResult,
-  records: ReadonlyMap<string, PublishRecord>,
-  verifications: ReadonlyMap<string, PackageReport>,
-): PackageReport[] {
-  return check.packages.map((pkg) => {
-    const record = records.get(pkg.name);
-    if (!record) return pkg;
-    const publish = { attempts: record.attempts, durationMs: record.durationMs, integrity: record.integrity };
-    const problems = [...pkg.problems, ...record.problems];
-    switch (record.state) {
-      case 'published': {
-        const verified = verifications.get(pkg.name);
-        if (!verified) return { ...pkg, status: 'published', problems, publish };
-        return {
-          ...pkg,
-          status: verified.status,
-          problems: [...problems, ...verified.problems],
-          publish,
-          verification: verified.verification,
-        };
-      }
-      case 'already-published':
-        return { ...pkg, status: 'skipped', problems, publish };
-      case 'failed':
-        return { ...pkg, status: 'failed', problems, publish };
-      case 'blocked':
-      case 'cancelled':
-        return { ...pkg, status: 'blocked', problems, publish: null };
-    }
-  });
 }

@@ -1,0 +1,40 @@
+import { publishInOrder } from '../publish/scheduler.js';
+import type { PlannedTarget } from '../publish/publish-all.js';
+import type { PublisherAdapter } from '../publish/types.js';
+import type { ProvenanceSwitch } from '../provenance/switch.js';
+import { formatInvocation } from './events.js';
+
+/** The exact commands a release would run (`--dry-run`), in the order the scheduler would start them. */
+export async function dryRunCommands(
+  adapter: PublisherAdapter,
+  targets: readonly PlannedTarget[],
+  command: Omit<Parameters<PublisherAdapter['publishInvocation']>[1], 'tag'>,
+  sw: ProvenanceSwitch,
+  concurrency: number,
+  root: string,
+): Promise<string[]> {
+  const lines = adapter
+    .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env })
+    .map((inv) => formatInvocation(inv, root));
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  await publishInOrder(
+    targets.map((t) => ({ name: t.name, deps: t.deps })),
+    {
+      concurrency: concurrency,
+      batching: adapter.batching,
+      run: (names) => {
+        const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
+        const tags = [...new Set(group.map((t) => t.tag))];
+        for (const tag of tags) {
+          const inv = adapter.publishInvocation(
+            group.filter((t) => t.tag === tag),
+            { ...command, tag },
+          );
+          lines.push(formatInvocation(inv, root));
+        }
+        return Promise.resolve(new Map(names.map((n) => [n, true])));
+      },
+    },
+  );
+  return lines;
+}
