@@ -22,6 +22,7 @@ import { publishedVersions, type Packument } from '../registry/packument.js';
 import type { EnvironmentReport, PackageReport, ProvenanceVia } from '../report/types.js';
 import { checkEnvironment, type CheckMode } from './environment-rules.js';
 import { applyDependencyRules, checkPackage, statusOf } from './package-rules.js';
+import { publisherRules } from './publisher-rules.js';
 
 export * from './environment-rules.js';
 export * from './package-rules.js';
@@ -222,6 +223,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       exec: ctx.exec,
       exists,
       readFile: ctx.readFile,
+      env: ctx.env,
     }),
   ]);
 
@@ -247,6 +249,14 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       authConfigured,
     }),
     ...fetched.problems,
+    ...publisherRules({
+      publisher,
+      workspace,
+      planned: plan.packages.map((p) => p.name),
+      env: ctx.env,
+      readFile: ctx.readFile,
+      exists,
+    }),
   ];
 
   const problemsByName = new Map<string, Problem[]>();

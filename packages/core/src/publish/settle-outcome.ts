@@ -197,5 +197,53 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
     );
   };
 
-  return { settle, settleExisting };
+  /**
+   * A package a whole-run publisher (changesets) did not report on: the
+   * registry says whether it went out. Absent, it was never tried — blocked
+   * by a dependency that did not go out (DEPENDENCY_BLOCKED), else the
+   * publisher stopped before it (NOT_ATTEMPTED; changesets 3 stops after
+   * the first failing chunk).
+   */
+  const settleUnreported = async (target: PlannedTarget, failedDeps: readonly string[]): Promise<boolean> => {
+    const p = progress.get(target.name) as Progress;
+    let existing: string | null;
+    try {
+      existing = await registryIntegrityOf(target);
+    } catch {
+      existing = null;
+    }
+    if (existing !== null)
+      return settleExisting(target, 'not reported by the publisher', { ...p, transientBefore: true });
+    const packed = await packedOf(target.name);
+    if (failedDeps.length > 0) {
+      return finish(
+        target.name,
+        'blocked',
+        [
+          problem(
+            'DEPENDENCY_BLOCKED',
+            'error',
+            `Not published: it depends on ${failedDeps.join(', ')}, which ${failedDeps.length > 1 ? 'were' : 'was'} not published.`,
+            'Fix the failure of that dependency first, then run release again.',
+          ),
+        ],
+        packed,
+      );
+    }
+    return finish(
+      target.name,
+      'failed',
+      [
+        problem(
+          'NOT_ATTEMPTED',
+          'error',
+          `${input.adapter.name} ${input.adapter.version} stopped before publishing ${target.name}@${target.version}.`,
+          'Fix the failure reported for another package, then run release again: packages already published are skipped.',
+        ),
+      ],
+      packed,
+    );
+  };
+
+  return { settle, settleExisting, settleUnreported };
 }

@@ -29,6 +29,11 @@ export interface PublishCommandOptions {
   provenanceArgs: readonly string[];
   /** Extra environment turning provenance on, from the switch. */
   provenanceEnv: Readonly<Record<string, string>>;
+  /**
+   * name → tarball packed beforehand (absolute path), for adapters that
+   * publish exactly what was packed (`publishesPackedTarball`).
+   */
+  tarballs?: ReadonlyMap<string, string>;
 }
 
 /** How one package's publish ended, as the publisher told it. */
@@ -67,6 +72,12 @@ export interface PublisherAdapter {
    * integrity recorded from a separate pack would then be a false alarm.
    */
   readonly reproduciblePack: boolean;
+  /**
+   * Publishes the tarballs packed beforehand (`pnpm publish <tgz>`,
+   * `changeset publish --from-pack-dir`): the integrity is then known before
+   * the upload, so a lost answer is settled by comparing integrities.
+   */
+  readonly publishesPackedTarball?: boolean;
   publishInvocation(targets: readonly PublishTarget[], options: PublishCommandOptions): Invocation;
   /** Reads a finished publish process into one outcome per target name. */
   readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;
@@ -81,6 +92,12 @@ export interface PublisherAdapter {
     result: ExecResult,
     readBytes: (path: string) => Buffer | null,
   ): Map<string, string>;
+  /** name → the tarball file a pack wrote (for `publishesPackedTarball`). */
+  packedFiles?(
+    invocation: Invocation,
+    result: ExecResult,
+    readBytes: (path: string) => Buffer | null,
+  ): Map<string, string>;
 }
 
 export interface PackOptions {
@@ -88,4 +105,6 @@ export interface PackOptions {
   /** A scratch folder for tarballs. */
   tmpDir: string;
   env: Readonly<Record<string, string>>;
+  /** The registry publishing goes to (changesets 3 plans its pack against it). */
+  registry?: string;
 }
