@@ -9,7 +9,12 @@ import {
   type PublisherGeneration,
   type SwitchId,
 } from '../publish/support-matrix.js';
-import { honouredSwitches, provenanceEnvVariables, provenanceSwitches } from '../publish/switches.js';
+import {
+  honouredSwitches,
+  ignoredSwitches,
+  provenanceEnvVariables,
+  provenanceSwitches,
+} from '../publish/switches.js';
 
 /** What the publisher rules read: the detected publisher and the user's own configuration. */
 export interface PublisherRuleFacts {
@@ -72,9 +77,10 @@ export function ignoredSwitchRules(facts: PublisherRuleFacts): Problem[] {
   const { publisher } = facts;
   if (publisher === null) return [];
   const honoured = honouredSwitches(publisher);
+  const ignored = ignoredSwitches(publisher);
   const out: Problem[] = [];
   for (const [id, where] of userSwitches(facts)) {
-    if (honoured.includes(id)) continue;
+    if (!ignored.includes(id)) continue;
     out.push(
       problem(
         'PROVENANCE_SWITCH_IGNORED',

@@ -59,6 +59,8 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
       invocations.map((inv) =>
         limit(async () => {
           if (input.signal?.aborted) return;
+          const own = input.targets.find((t) => t.dir === inv.cwd);
+          if (keep && own && !(await prepublishOnly(input, own, result))) return;
           const run = await runInvocation(input, inv);
           if (run === INTERRUPTED_RESULT) return;
           const found = input.adapter.readPack(inv, run, readOrNull);
@@ -87,6 +89,30 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
     }
   }
   return result;
+}
+
+/**
+ * Publishing a tarball skips the package's `prepublishOnly` (often its
+ * build), which a folder publish runs before packing: run it first, with
+ * the publisher. A failure leaves the package unpacked; publishing then
+ * falls back to the folder and reports the script's own failure.
+ */
+async function prepublishOnly(input: PackInput, target: PublishTarget, result: PackResult): Promise<boolean> {
+  const manifest = readOrNull(join(target.dir, 'package.json'));
+  let scripts: unknown;
+  try {
+    scripts = manifest ? (JSON.parse(manifest.toString('utf8')) as { scripts?: unknown }).scripts : undefined;
+  } catch {
+    return true;
+  }
+  const script = (scripts as Record<string, unknown> | undefined)?.prepublishOnly;
+  if (typeof script !== 'string' || !input.adapter.runScriptInvocation) return true;
+  const inv = input.adapter.runScriptInvocation(target, 'prepublishOnly', input.extraEnv);
+  const run = await runInvocation(input, inv);
+  if (run === INTERRUPTED_RESULT) return false;
+  if (run.exitCode === 0) return true;
+  result.errors.set(target.name, run.failedToStart ?? publisherMessage(`${run.stderr}\n${run.stdout}`));
+  return false;
 }
 
 function readOrNull(path: string): Buffer | null {

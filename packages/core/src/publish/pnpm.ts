@@ -66,6 +66,9 @@ export function pnpmAdapter(version: string, bin = 'pnpm'): PublisherAdapter {
       }
       return out;
     },
+    runScriptInvocation(target, script, env) {
+      return { file: bin, args: ['run', script], cwd: target.dir, env: { ...NPM_QUIET_ENV, ...env } };
+    },
     packedFiles(invocation, result) {
       return readPnpmPack(result.stdout, invocation.args[2] ?? invocation.cwd);
     },

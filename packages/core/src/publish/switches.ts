@@ -50,6 +50,17 @@ export function honouredSwitches(publisher: PublisherVersion): SwitchId[] {
 }
 
 /**
+ * Switches the version that reads them accepts and silently ignores
+ * (measured): for changesets, those of the tool it runs.
+ */
+export function ignoredSwitches(publisher: PublisherVersion): SwitchId[] {
+  if (publisher.name !== 'changesets')
+    return [...generationOf(publisher.name, publisher.version).generation.ignores];
+  const delegate = publisher.delegate ?? { name: 'npm', version: null };
+  return [...generationOf(delegate.name, delegate.version).generation.ignores];
+}
+
+/**
  * The `--provenance-via` choices a publisher version honours, best first:
  * the environment and the flag change no file; the npmrc/yarnrc edit
  * changes one; publishConfig changes every manifest. pnpm puts the flag

@@ -92,6 +92,12 @@ export interface PublisherAdapter {
     result: ExecResult,
     readBytes: (path: string) => Buffer | null,
   ): Map<string, string>;
+  /** Runs one of the package's scripts (`prepublishOnly` before packing a tarball to publish). */
+  runScriptInvocation?(
+    target: PublishTarget,
+    script: string,
+    env: Readonly<Record<string, string>>,
+  ): Invocation;
   /** name → the tarball file a pack wrote (for `publishesPackedTarball`). */
   packedFiles?(
     invocation: Invocation,
