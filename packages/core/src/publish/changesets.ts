@@ -51,7 +51,9 @@ export function changesetsAdapter(
     publishInvocation(_targets, opts): Invocation {
       const packDir = opts.tarballs?.values().next().value;
       const args = ['publish'];
-      if (fromPackDir && packDir !== undefined && !opts.tag) args.push('--from-pack-dir', packDir);
+      // the pack's plan holds changesets' own tags (`latest`); another dist-tag needs the folders
+      const ownTag = !opts.tag || opts.tag === 'latest';
+      if (fromPackDir && packDir !== undefined && ownTag) args.push('--from-pack-dir', packDir);
       else if (opts.tag) args.push('--tag', opts.tag);
       return {
         file: bin,

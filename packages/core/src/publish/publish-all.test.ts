@@ -244,4 +244,34 @@ describe('publishAll', () => {
     );
     expect(records.get('a')).toMatchObject({ state: 'published', attempts: 2, integrity: 'sha512-a' });
   });
+
+  it('changesets 3 stopped by a lost answer: the rest is run again, once the registry shows it published', async () => {
+    const fake = fakeNpm();
+    const runs: number[] = [];
+    const exec: ExecFn = () => {
+      runs.push(runs.length + 1);
+      if (runs.length === 1) {
+        // a was stored, its answer lost: changesets saw a failure and stopped before b
+        fake.registry.set('a', 'sha512-a');
+        return Promise.resolve({
+          exitCode: 1,
+          stdout: '',
+          stderr: 'Some packages failed to publish:\na@1.0.0\n└ ECONNRESET: socket hang up\n',
+        });
+      }
+      fake.registry.set('b', 'sha512-b');
+      return Promise.resolve({ exitCode: 0, stdout: '', stderr: 'Successfully published:\nb@1.0.0\n' });
+    };
+    const records = await publishAll(
+      input(fake, [target('a'), target('b', ['a'])], {
+        adapter: changesetsAdapter('3.0.3', { underlying: 'npm' }),
+        exec,
+      }),
+    );
+    expect(runs).toHaveLength(2);
+    expect(Object.fromEntries([...records.values()].map((r) => [r.name, r.state]))).toEqual({
+      a: 'published',
+      b: 'published',
+    });
+  });
 });

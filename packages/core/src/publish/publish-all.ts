@@ -145,6 +145,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   /** Runs a group in one process, then anything left over alone, until settled. */
   const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {
     const done = new Map<string, boolean>();
+    let rounds = 0;
     let queue: PlannedTarget[][] = groupByTag(
       names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t),
     );
@@ -171,9 +172,19 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
           } else done.set(target.name, settled);
         }
         // changesets skipped, lost or never tried them: the registry says whether they are there
-        // (in dependency order, so a dependent sees its dependency's fate).
-        for (const target of unreported)
-          done.set(target.name, await settleUnreported(target, failedDepsOf(target)));
+        // (in dependency order, so a dependent sees its dependency's fate). When what stopped it
+        // turned out to be published (a lost answer), the rest is tried again, within --retries.
+        const noFailure = group.every((t) => done.get(t.name) !== false);
+        rounds += 1;
+        for (const target of unreported) {
+          const settled = await settleUnreported(
+            target,
+            failedDepsOf(target),
+            noFailure && rounds <= input.retries,
+          );
+          if (settled === 'again') again.push(target);
+          else done.set(target.name, settled);
+        }
         if (input.adapter.batching === 'whole') {
           if (again.length > 0) next.push(again);
         } else for (const t of again) next.push([t]);

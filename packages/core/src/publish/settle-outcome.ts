@@ -202,9 +202,14 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
    * registry says whether it went out. Absent, it was never tried — blocked
    * by a dependency that did not go out (DEPENDENCY_BLOCKED), else the
    * publisher stopped before it (NOT_ATTEMPTED; changesets 3 stops after
-   * the first failing chunk).
+   * the first failing chunk). `mayRetry`: nothing really failed (what
+   * stopped the publisher was a lost answer), so it is run again.
    */
-  const settleUnreported = async (target: PlannedTarget, failedDeps: readonly string[]): Promise<boolean> => {
+  const settleUnreported = async (
+    target: PlannedTarget,
+    failedDeps: readonly string[],
+    mayRetry: boolean,
+  ): Promise<boolean | 'again'> => {
     const p = progress.get(target.name) as Progress;
     let existing: string | null;
     try {
@@ -215,6 +220,7 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
     if (existing !== null)
       return settleExisting(target, 'not reported by the publisher', { ...p, transientBefore: true });
     const packed = await packedOf(target.name);
+    if (failedDeps.length === 0 && mayRetry) return 'again';
     if (failedDeps.length > 0) {
       return finish(
         target.name,
