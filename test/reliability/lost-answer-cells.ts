@@ -2,7 +2,7 @@
 // provisioned publisher first on PATH (with the Node it needs), a three-package monorepo
 // (b → a, c) pointed at a registry URL (the fault proxy), installed the way each tool needs.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cleanEnv,
@@ -97,8 +97,8 @@ export async function generationFixture(
     // the root's node_modules/.bin/changeset, as an install of @changesets/cli leaves it
     const binDir = join(dir, 'node_modules', '.bin');
     mkdirSync(binDir, { recursive: true });
-    writeFileSync(join(binDir, 'changeset'), `#!/bin/sh\nexec "${tools[0]?.bin ?? ''}" "$@"\n`);
-    chmodSync(join(binDir, 'changeset'), 0o755);
+    // a link to bin.js, as an install leaves it: it runs on the first `node` on PATH
+    symlinkSync(join(tools[0]?.packageDir ?? '', 'bin.js'), join(binDir, 'changeset'));
     mkdirSync(join(dir, 'node_modules', '@changesets', 'cli'), { recursive: true });
     writeFileSync(
       join(dir, 'node_modules', '@changesets', 'cli', 'package.json'),

@@ -92,6 +92,14 @@ export function changesetsAdapter(
       }
       return out;
     },
+    runScriptInvocation(target, script, env) {
+      return {
+        file: options.underlyingBin ?? options.underlying,
+        args: ['run', script],
+        cwd: target.dir,
+        env: { ...NPM_QUIET_ENV, ...env },
+      };
+    },
     packedFiles(invocation, _result, readBytes) {
       // the pack folder itself: `publish --from-pack-dir` reads its publish-plan.json
       const dir = invocation.args[2] ?? '';

@@ -53,8 +53,15 @@ export async function packTargets(input: PackInput): Promise<PackResult> {
     if (t.name.startsWith('@')) mkdirSync(join(tmpDir, t.name.split('/')[0] ?? ''), { recursive: true });
   try {
     const packOptions = { root: input.root, tmpDir, env: input.extraEnv, registry: input.registry };
-    const invocations = input.adapter.packInvocations(input.targets, packOptions);
+    let invocations = input.adapter.packInvocations(input.targets, packOptions);
     const limit = pLimit(Math.max(1, input.concurrency));
+    const whole = invocations.length === 1 && !input.targets.some((t) => t.dir === invocations[0]?.cwd);
+    if (keep && whole) {
+      // one pack for every package (changesets 3): each prepublishOnly first; any failure
+      // leaves them all unpacked, and publishing from the folders reports it
+      const ran = await Promise.all(input.targets.map((t) => limit(() => prepublishOnly(input, t, result))));
+      if (ran.includes(false)) invocations = [];
+    }
     await Promise.all(
       invocations.map((inv) =>
         limit(async () => {
