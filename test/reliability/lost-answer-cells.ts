@@ -34,8 +34,13 @@ const cell = (publisher: GenerationCell['publisher'], tools: ToolId[], manager: 
     { publisher, version: TOOLS[tools[0] as ToolId].source.version, tools, manager },
   ] as const;
 
-/** pnpm 12 is left out: its native signer needs Sigstore's TUF CDN (see RIG.md / issue 10). */
-export const LOST_ANSWER_GENERATIONS: ReadonlyArray<readonly [string, GenerationCell]> = [
+/**
+ * pnpm 12 is left out: its native signer needs Sigstore's TUF CDN (see RIG.md / issue 10).
+ * CI runs the generations where the defect lived or the way of publishing is new (pnpm 9 as in
+ * the issue, pnpm 11, changesets 3); PROVENANT_FULL_MATRIX=1 runs every one.
+ */
+const CI_CELLS = new Set(['pnpm-9', 'pnpm-11', 'changesets-3 + npm-11']);
+const ALL_GENERATIONS: ReadonlyArray<readonly [string, GenerationCell]> = [
   cell('npm', ['npm-10'], 'npm'),
   cell('npm', ['npm-11'], 'npm'),
   cell('npm', ['npm-12'], 'npm'),
@@ -47,6 +52,10 @@ export const LOST_ANSWER_GENERATIONS: ReadonlyArray<readonly [string, Generation
   cell('changesets', ['changesets-3', 'npm-11'], 'npm'),
   cell('changesets', ['changesets-3', 'pnpm-10'], 'pnpm'),
 ];
+
+export const LOST_ANSWER_GENERATIONS = ALL_GENERATIONS.filter(
+  ([label]) => process.env.PROVENANT_FULL_MATRIX === '1' || CI_CELLS.has(label),
+);
 
 export async function generationFixture(
   rig: Rig,

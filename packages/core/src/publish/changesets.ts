@@ -16,11 +16,12 @@ import { yarnAdapter } from './yarn.js';
  *
  * 2.x: packing follows the tool it runs underneath (pnpm when the repo uses
  * pnpm, else npm) and is compared with the registry afterwards.
- * 3.x with npm or pnpm underneath: `changeset pack --out-dir` once, then
+ * 3.x with npm underneath: `changeset pack --out-dir` once, then
  * `changeset publish --from-pack-dir` publishes exactly those tarballs, so
  * every integrity is known before the upload. (yarn cannot publish a
- * tarball; a dist-tag cannot be given in that mode, so with `--tag` it
- * publishes from the folders as 2.x does.)
+ * tarball; pnpm ≤ 10 runs npm in the package folder, without the root's
+ * token; a dist-tag other than `latest` cannot be given in that mode: those
+ * publish from the folders as 2.x does.)
  */
 export function changesetsAdapter(
   version: string,
@@ -33,8 +34,10 @@ export function changesetsAdapter(
       : options.underlying === 'yarn'
         ? yarnAdapter('', options.underlyingBin)
         : npmAdapter('', options.underlyingBin);
+  // pnpm ≤ 10 hands a tarball to npm started in the package folder, where npm reads no root
+  // .npmrc (ENEEDAUTH, measured); yarn cannot publish a tarball. npm only, then.
   const fromPackDir =
-    generationOf('changesets', version).generation.publishesTarball && options.underlying !== 'yarn';
+    generationOf('changesets', version).generation.publishesTarball && options.underlying === 'npm';
   const env = (registry: string, access: string | undefined, extra: Readonly<Record<string, string>>) => ({
     ...NPM_QUIET_ENV,
     npm_config_registry: registry,
@@ -46,7 +49,9 @@ export function changesetsAdapter(
     version,
     batching: 'whole',
     packsAlongside: fromPackDir ? true : packer.packsAlongside,
-    reproduciblePack: fromPackDir ? true : packer.reproduciblePack,
+    // pnpm's own pack can differ from the one its folder publish uploads (key order of
+    // resolved workspace: ranges): without the tarball, record what the registry holds
+    reproduciblePack: fromPackDir || options.underlying !== 'pnpm',
     publishesPackedTarball: fromPackDir,
     publishInvocation(_targets, opts): Invocation {
       const packDir = opts.tarballs?.values().next().value;

@@ -277,18 +277,19 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
           bin,
           node: await nodeOf(bin),
         };
-      } else {
+      } else if (delegateVersion) {
         notFound(
           bin,
           'changeset',
           'Install the root dependencies first (`@changesets/cli` must be in node_modules).',
         );
       }
+      // One cause, one problem: without the delegate the root dependencies cannot be installed either.
       if (!delegateVersion)
         notFound(
-          delegateBin,
+          version ? delegateBin : `${delegateBin} --version\` nor \`changeset`,
           delegateName,
-          `changesets publishes with ${delegateName}; install it before running provenant.`,
+          `changesets publishes with ${delegateName}; install it before running provenant${version ? '' : ', then the root dependencies (`@changesets/cli` must be in node_modules)'}.`,
         );
       break;
     }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changesetsAdapter, readChangesetsOutput, readPackPlan } from './changesets.js';
-import { npmAdapter } from './npm.js';
+import { npmAdapter, readNpmPackJson } from './npm.js';
 import { pnpmAdapter, readPnpmPack, readPnpmPublish } from './pnpm.js';
 import type { PublishCommandOptions, PublishTarget } from './types.js';
 
@@ -105,6 +105,15 @@ describe('pnpm: pack once, publish that tarball', () => {
   });
 });
 
+describe('npm pack --json', () => {
+  it('npm 12 keys the -w summaries by name (npm 11 printed an array)', () => {
+    const packed = readNpmPackJson(fixture('npm12-pack-dry-run.out'));
+    expect([...packed.keys()]).toEqual(['@c3/a', '@c3/d']);
+    expect(packed.get('@c3/a')).toMatch(/^sha512-ul2dBoQR/);
+    expect(readNpmPackJson('[{"name":"x","integrity":"sha512-x"}]')).toEqual(new Map([['x', 'sha512-x']]));
+  });
+});
+
 describe('npm 12: never a flag it does not know (EUNKNOWNCONFIG)', () => {
   const known = JSON.parse(fixture('npm12-config-keys.json')) as {
     definitions: string[];
@@ -169,6 +178,10 @@ describe('changesets 3', () => {
     ]);
     const yarn = changesetsAdapter('3.0.3', { underlying: 'yarn' });
     expect(yarn.publishesPackedTarball).toBe(false);
+    // pnpm 10 under changesets 3 would run npm in the package folder, without the root's token
+    const pnpm = changesetsAdapter('3.0.3', { underlying: 'pnpm' });
+    expect(pnpm.publishesPackedTarball).toBe(false);
+    expect(pnpm.reproduciblePack).toBe(false);
     expect(changesetsAdapter('2.31.1', { underlying: 'npm' }).publishesPackedTarball).toBe(false);
   });
 });
