@@ -60,6 +60,13 @@ describe('pnpm publish --json, per generation', () => {
     for (const name of ['pnpm10-publish-conflict', 'pnpm11-publish-conflict', 'pnpm12-publish-conflict'])
       expect(readPnpmPublish('@s/a', result(name, 1)).kind, name).toBe('already-published');
   });
+  it('pnpm 12 cannot sign offline: ERR_PNPM_PROVENANCE_SIGN (TUF) is a failure, not retried', () => {
+    for (const name of ['pnpm12-provenance-tuf', 'pnpm12-provenance-tuf-local-ca'])
+      expect(readPnpmPublish('@p12/a', result(name, 1)), name).toMatchObject({
+        kind: 'failed',
+        transient: false,
+      });
+  });
   it('pnpm pack --json: the tarball path (absolute in 10–12)', () => {
     expect(readPnpmPack(fixture('pnpm12-pack.out'), '/elsewhere')).toEqual(
       new Map([['@p12/b', '/tmp/mc-lab/out12/p12-b-1.0.0.tgz']]),
