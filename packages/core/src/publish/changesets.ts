@@ -52,6 +52,8 @@ export function changesetsAdapter(
     // pnpm's own pack can differ from the one its folder publish uploads (key order of
     // resolved workspace: ranges): without the tarball, record what the registry holds
     reproduciblePack: fromPackDir || options.underlying !== 'pnpm',
+    // …but pnpm's pack still settles a lost answer when it matches the registry's bytes
+    packToSettle: !fromPackDir && options.underlying === 'pnpm',
     publishesPackedTarball: fromPackDir,
     publishInvocation(_targets, opts): Invocation {
       const packDir = opts.tarballs?.values().next().value;

@@ -274,4 +274,22 @@ describe('publishAll', () => {
       b: 'published',
     });
   });
+
+  it('changesets over pnpm: its pack settles a lost answer when the bytes match, and never overrules a reported success', async () => {
+    const fake = fakeNpm();
+    const exec: ExecFn = () => {
+      // a: stored, answer lost (unreported); b: reported published, with bytes other than pnpm's own pack
+      fake.registry.set('a', 'sha512-a');
+      fake.registry.set('b', 'sha512-b-as-uploaded');
+      return Promise.resolve({ exitCode: 1, stdout: '', stderr: 'Successfully published:\nb@1.0.0\n' });
+    };
+    const records = await publishAll(
+      input(fake, [target('a'), target('b')], {
+        adapter: changesetsAdapter('3.0.3', { underlying: 'pnpm' }),
+        exec,
+      }),
+    );
+    expect(records.get('a')).toMatchObject({ state: 'published', integrity: 'sha512-a' });
+    expect(records.get('b')).toMatchObject({ state: 'published', integrity: 'sha512-b-as-uploaded' });
+  });
 });

@@ -36,7 +36,11 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
     const packed = await packedOf(target.name);
     switch (outcome.kind) {
       case 'published':
-        return confirmUpload(target, outcome.integrity ?? packed, p);
+        return confirmUpload(
+          target,
+          outcome.integrity ?? (input.adapter.reproduciblePack ? packed : null),
+          p,
+        );
       case 'not-attempted':
         // never tried (a batch stopped before it): not an attempt
         p.attempts = Math.max(0, p.attempts - 1);
@@ -117,7 +121,9 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
       );
     }
     const registryIntegrity = await registryIntegrityOf(target).catch(() => undefined);
-    const expected = packed ?? integrity;
+    // A pack that may differ from the upload (pnpm's own, beside a folder publish) settles uncertain
+    // answers only (settleExisting compares it first); a reported success is taken as it is.
+    const expected = (input.adapter.reproduciblePack ? packed : null) ?? integrity;
     if (registryIntegrity && expected && !sameIntegrity(registryIntegrity, expected)) {
       return finish(
         target.name,

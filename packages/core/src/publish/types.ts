@@ -73,6 +73,12 @@ export interface PublisherAdapter {
    */
   readonly reproduciblePack: boolean;
   /**
+   * Pack although the pack may differ from the upload: its integrity then
+   * settles only uncertain answers (a lost answer, "cannot publish over"),
+   * when it matches the registry's.
+   */
+  readonly packToSettle?: boolean;
+  /**
    * Publishes the tarballs packed beforehand (`pnpm publish <tgz>`,
    * `changeset publish --from-pack-dir`): the integrity is then known before
    * the upload, so a lost answer is settled by comparing integrities.

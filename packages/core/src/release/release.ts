@@ -212,7 +212,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     // folder (npm); every comparison with the registry waits for it.
     emit({ type: 'packing', names: targets.map((t) => t.name) });
     // Without a reproducible pack, the registry's integrity is recorded as published.
-    const packing = (adapter.reproduciblePack ? packTargets : noPack)({
+    const packing = (adapter.reproduciblePack || adapter.packToSettle ? packTargets : noPack)({
       root,
       adapter,
       targets,
