@@ -154,7 +154,9 @@ describe('changesets 3', () => {
     const tool = await provisionTool('changesets-3');
     const dir = await fixture({ changesets: true }, { devDependencies: { '@changesets/cli': tool.version } });
     mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-    // as an install leaves it: a link to bin.js, which runs on the first `node` on PATH
+    // as an install leaves it: the package, and a link to its bin.js (run by the first `node` on PATH)
+    mkdirSync(join(dir, 'node_modules', '@changesets'), { recursive: true });
+    symlinkSync(tool.packageDir, join(dir, 'node_modules', '@changesets', 'cli'), 'dir');
     symlinkSync(join(tool.packageDir, 'bin.js'), join(dir, 'node_modules', '.bin', 'changeset'));
     if (lockfile) writeFileSync(join(dir, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
     const env = node === 22 ? await jobWith(['changesets-3']) : githubEnv(home, 'acme/widgets');
