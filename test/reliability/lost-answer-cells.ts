@@ -17,7 +17,7 @@ import {
   writeYarnrc,
   type ToolId,
 } from '../../packages/testing/dist/index.js';
-import { REPOSITORY, signingEnv, type Rig } from '../release-helpers.js';
+import { REPOSITORY, signingEnv, type Rig } from '../helpers/rig.js';
 
 export interface GenerationCell {
   publisher: 'npm' | 'pnpm' | 'yarn' | 'changesets';
