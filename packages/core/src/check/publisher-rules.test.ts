@@ -21,8 +21,12 @@ const workspace = (tool: Workspace['root']['tool'] = 'pnpm', publishConfig?: obj
   edges: [],
 });
 
-const pub = (name: DetectedPublisher['name'], version: string, extra: Partial<DetectedPublisher> = {}) =>
-  ({ name, version, yarnFlavor: null, ...extra });
+const pub = (name: DetectedPublisher['name'], version: string, extra: Partial<DetectedPublisher> = {}) => ({
+  name,
+  version,
+  yarnFlavor: null,
+  ...extra,
+});
 
 const facts = (over: Partial<PublisherRuleFacts>): PublisherRuleFacts => ({
   publisher: pub('pnpm', '11.28.11'),
