@@ -16,6 +16,9 @@ import {
 } from './helpers/rig.js';
 import type { CliResult } from './helpers/run-cli.js';
 
+// Install plus three releases, each through a real publisher: minutes on a loaded 2-core machine.
+const CELL_TIMEOUT_MS = 360_000;
+
 let rig: Rig;
 beforeAll(async () => {
   rig = await startRig();
@@ -61,63 +64,69 @@ async function expectSafeSigningFailure(prepared: PreparedCell): Promise<void> {
 
 describe('release matrix', () => {
   for (const cell of selectedCells()) {
-    it(`${cell.id}: ${cell.tools.join(' + ')}${cell.provenantNode ? ` (Provenant on Node ${cell.provenantNode})` : ''}: provenance on every version, failures block only dependents, re-runs publish nothing`, async () => {
-      const prepared = await prepareCell(rig, cell);
-      if (cell.signsOffline === false) return expectSafeSigningFailure(prepared);
-      const { scope } = prepared;
-      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => `${scope}/${n}`) as [
-        string,
-        string,
-        string,
-        string,
-      ];
+    it(
+      `${cell.id}: ${cell.tools.join(' + ')}${cell.provenantNode ? ` (Provenant on Node ${cell.provenantNode})` : ''}: provenance on every version, failures block only dependents, re-runs publish nothing`,
+      async () => {
+        const prepared = await prepareCell(rig, cell);
+        if (cell.signsOffline === false) return expectSafeSigningFailure(prepared);
+        const { scope } = prepared;
+        const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => `${scope}/${n}`) as [
+          string,
+          string,
+          string,
+          string,
+        ];
 
-      // 1. b fails: a and d go out verified, c (needs b) is blocked and never published.
-      const first = await releaseCell(rig, prepared, { FAIL_PUBLISH: '1' });
-      expect(reportOf(first)?.environment.publisher?.name, explain(first)).toBe(cell.publisher);
-      expect(reportOf(first)?.environment.publisher?.version, explain(first)).toBe(prepared.publisherVersion);
-      expect(statuses(first), explain(first)).toEqual({
-        [a]: 'verified',
-        [b]: 'failed',
-        [c]: 'blocked',
-        [d]: 'verified',
-      });
-      expect(codes(first, c), explain(first)).toContain('DEPENDENCY_BLOCKED');
-      expect(first.code).toBe(1);
-      expect(await packument(rig, c)).toBeNull();
+        // 1. b fails: a and d go out verified, c (needs b) is blocked and never published.
+        const first = await releaseCell(rig, prepared, { FAIL_PUBLISH: '1' });
+        expect(reportOf(first)?.environment.publisher?.name, explain(first)).toBe(cell.publisher);
+        expect(reportOf(first)?.environment.publisher?.version, explain(first)).toBe(
+          prepared.publisherVersion,
+        );
+        expect(statuses(first), explain(first)).toEqual({
+          [a]: 'verified',
+          [b]: 'failed',
+          [c]: 'blocked',
+          [d]: 'verified',
+        });
+        expect(codes(first, c), explain(first)).toContain('DEPENDENCY_BLOCKED');
+        expect(first.code).toBe(1);
+        expect(await packument(rig, c)).toBeNull();
 
-      // 2. the re-run publishes b and c, skips a and d.
-      const second = await releaseCell(rig, prepared);
-      expect(statuses(second), explain(second)).toEqual({
-        [a]: 'skipped',
-        [b]: 'verified',
-        [c]: 'verified',
-        [d]: 'skipped',
-      });
-      expect(second.code, explain(second)).toBe(0);
+        // 2. the re-run publishes b and c, skips a and d.
+        const second = await releaseCell(rig, prepared);
+        expect(statuses(second), explain(second)).toEqual({
+          [a]: 'skipped',
+          [b]: 'verified',
+          [c]: 'verified',
+          [d]: 'skipped',
+        });
+        expect(second.code, explain(second)).toBe(0);
 
-      // every version carries provenance that verified, with the integrity the registry holds
-      for (const pkg of [...(reportOf(first)?.packages ?? []), ...(reportOf(second)?.packages ?? [])]) {
-        if (pkg.status !== 'verified') continue;
-        expect(pkg.verification?.provenance, pkg.name).toBe('verified');
-        const served = (await packument(rig, pkg.name))?.versions?.['1.0.0']?.dist;
-        expect(served?.attestations, pkg.name).toBeTruthy();
-        expect(pkg.publish?.integrity, pkg.name).toBe(served?.integrity);
-      }
+        // every version carries provenance that verified, with the integrity the registry holds
+        for (const pkg of [...(reportOf(first)?.packages ?? []), ...(reportOf(second)?.packages ?? [])]) {
+          if (pkg.status !== 'verified') continue;
+          expect(pkg.verification?.provenance, pkg.name).toBe('verified');
+          const served = (await packument(rig, pkg.name))?.versions?.['1.0.0']?.dist;
+          expect(served?.attestations, pkg.name).toBeTruthy();
+          expect(pkg.publish?.integrity, pkg.name).toBe(served?.integrity);
+        }
 
-      // 3. a third run publishes nothing.
-      const third = await releaseCell(rig, prepared);
-      expect(third.code, explain(third)).toBe(0);
-      expect(statuses(third), explain(third)).toEqual({
-        [a]: 'skipped',
-        [b]: 'skipped',
-        [c]: 'skipped',
-        [d]: 'skipped',
-      });
-      for (const name of [a, b, c, d]) {
-        expect(codes(third, name)).toEqual(['ALREADY_PUBLISHED']);
-        expect(storedTarballs(rig, name)).toHaveLength(1);
-      }
-    });
+        // 3. a third run publishes nothing.
+        const third = await releaseCell(rig, prepared);
+        expect(third.code, explain(third)).toBe(0);
+        expect(statuses(third), explain(third)).toEqual({
+          [a]: 'skipped',
+          [b]: 'skipped',
+          [c]: 'skipped',
+          [d]: 'skipped',
+        });
+        for (const name of [a, b, c, d]) {
+          expect(codes(third, name)).toEqual(['ALREADY_PUBLISHED']);
+          expect(storedTarballs(rig, name)).toHaveLength(1);
+        }
+      },
+      CELL_TIMEOUT_MS,
+    );
   }
 });

@@ -96,13 +96,13 @@ export async function prepareCell(rig: Rig, cell: MatrixCell): Promise<PreparedC
       ? { ...pkg, manifest: { scripts: { prepublishOnly: failWhenAsked, prepublish: failWhenAsked } } }
       : pkg,
   );
-  // pnpm 11 and 12 resolve a `packageManager` pin as a config dependency from registry.npmjs.org,
-  // whatever `.npmrc` says, and fail offline (ERR_PNPM_BAD_CONFIG_DEP): their repos go without one.
+  // pnpm 12 resolves a `packageManager` pin as a config dependency from registry.npmjs.org,
+  // whatever `.npmrc` says, and fails offline (ERR_PNPM_BAD_CONFIG_DEP, or hangs): its repos go without one.
   const rootManifest: Record<string, unknown> = {
     packageManager:
       manager &&
       cell.manager !== 'npm' &&
-      !(cell.manager === 'pnpm' && Number(manager.version.split('.')[0]) >= 11)
+      !(cell.manager === 'pnpm' && Number(manager.version.split('.')[0]) >= 12)
         ? `${cell.manager}@${manager.version}`
         : undefined,
   };
