@@ -31,3 +31,4 @@ export * from './release/release.js';
 export * from './release/events.js';
 export * from './release/adapter.js';
 export * from './release/verify-step.js';
+export * from './audit/index.js';
