@@ -244,7 +244,8 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
       break;
     }
     case 'changesets': {
-      const bin = resolvePublisherBin(input.root, 'changeset', lookup);
+      // a dependency of the repository: the root's node_modules only (PATH's would be another install)
+      const bin = join(input.root, 'node_modules', '.bin', 'changeset');
       const fromManifest = input.readFile(
         join(input.root, 'node_modules', '@changesets', 'cli', 'package.json'),
       );
