@@ -76,3 +76,12 @@ export {
   type InjectedFault,
   type UpstreamAnswer,
 } from './fault-proxy/index.js';
+export {
+  parseRigLatency,
+  rigLatencyFromEnv,
+  delayAnswer,
+  WAN_LATENCY,
+  NO_LATENCY,
+  type RigLatency,
+  type LatencyKind,
+} from './latency.js';
