@@ -4,6 +4,8 @@ import { createSettler, type Progress } from './settle-outcome.js';
 import { redact } from '../redact.js';
 import type { Packument } from '../registry/packument.js';
 import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
+import { GlobalBackoff } from './global-backoff.js';
+import { fixedInFlight, type InFlightLimit } from './in-flight.js';
 import { publishInOrder } from './scheduler.js';
 import type {
   Invocation,
@@ -47,7 +49,8 @@ export interface PublishAllInput {
    * publisher (a promise: packing may run alongside the first publishes).
    */
   packed: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
-  concurrency: number;
+  /** Publishes in flight: exactly this many, or a limit that adapts (in-flight.ts). */
+  concurrency: number | InFlightLimit;
   retries: number;
   exec: ExecFn;
   /** The whole environment of child processes. */
@@ -134,7 +137,16 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     return input.adapter.readOutcome(targets, result);
   };
 
-  const { settle, settleExisting } = createSettler({ input, progress, finish, packedOf });
+  const limit = typeof input.concurrency === 'number' ? fixedInFlight(input.concurrency) : input.concurrency;
+  const backoff = new GlobalBackoff(input.now, input.sleep);
+  const { settle, settleExisting } = createSettler({
+    input,
+    progress,
+    finish,
+    packedOf,
+    backoff,
+    onThrottled: () => limit.throttled(),
+  });
 
   /** Runs a group in one process, then anything left over alone, until settled. */
   const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {
@@ -152,6 +164,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
           }
           continue;
         }
+        await backoff.wait();
         const outcomes = await runOnce(group);
         const again: PlannedTarget[] = [];
         for (const target of group) {
@@ -186,7 +199,8 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   const states = await publishInOrder(
     input.targets.map((t) => ({ name: t.name, deps: t.deps })),
     {
-      concurrency: input.concurrency,
+      concurrency: limit,
+      backoff,
       batching: input.adapter.batching,
       run: runGroup,
       signal: input.signal,

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { checkWorkspace } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
@@ -11,6 +10,12 @@ import {
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
 import { packTargets } from '../publish/pack.js';
+import {
+  adaptiveInFlight,
+  minimumInFlight,
+  systemCpuSampler,
+  type InFlightLimit,
+} from '../publish/in-flight.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -32,7 +37,10 @@ export interface ReleaseOptions {
   access?: 'public' | 'restricted' | undefined;
   publisher?: PublisherRequest;
   provenanceVia?: ProvenanceViaChoice;
+  /** Parallel registry reads and verifications. */
   concurrency: number;
+  /** `--concurrency` when given: exactly that many publishes in flight; undefined: adaptive. */
+  publishConcurrency?: number | undefined;
   retries: number;
   /** Per registry read (packuments, attestations, tarballs); default 15 s. */
   registryTimeoutMs?: number | undefined;
@@ -157,7 +165,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       targets,
       command,
       sw,
-      publisherProcesses(options.concurrency),
+      // adaptive: its floor; more processes in flight only split batches further
+      options.publishConcurrency ?? minimumInFlight(),
       root,
     );
     emit({
@@ -233,7 +242,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
-      concurrency: publisherProcesses(options.concurrency),
+      concurrency: publishLimit(options.publishConcurrency),
       retries: options.retries,
       exec: ctx.exec,
       env,
@@ -280,16 +289,13 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
 }
 
 /**
- * How many publisher processes run at once: --concurrency, but no more than
- * the machine has cores (at least 2). A publisher process is CPU-heavy —
- * Node start-up, packing, gzip, signing — and batching already gives each
- * process several packages, so processes beyond the cores only contend.
- * Measured on 2 cores, 60 packages: 4 processes 29.9 s, 2 processes 27.3 s,
- * 8 processes 34.4 s (bench/release.js). Registry reads and verification
- * keep the full --concurrency.
+ * `--concurrency` given: exactly that many publishes in flight. Otherwise the
+ * limit adapts to the job (in-flight.ts): few processes with big batches when
+ * the CPU is the bottleneck (loopback, a fast registry), many with small ones
+ * while publishes wait on the network (registry.npmjs.org, public Sigstore).
  */
-export function publisherProcesses(concurrency: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.min(concurrency, Math.max(2, cores)));
+function publishLimit(given: number | undefined): number | InFlightLimit {
+  return given ?? adaptiveInFlight({ sampleCpu: systemCpuSampler() });
 }
 
 function noPack(): Promise<{ integrity: Map<string, string> }> {
