@@ -7,6 +7,7 @@ import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { verifyPackages } from '../verify/verify-packages.js';
+import { verifyPoolFor } from '../verify/verify-pool.js';
 
 export interface VerifyStepOptions {
   policy: IdentityPolicy;
@@ -26,7 +27,9 @@ export interface VerifyStep {
 /**
  * Verification runs while publishing goes on: each version is verified as
  * soon as it is published (trust material built once), so waiting for
- * attestations overlaps the remaining publishes.
+ * attestations overlaps the remaining publishes. The Sigstore work runs on
+ * verification threads, off the thread that starts publishers and reads
+ * their answers.
  */
 export function startVerifyStep(
   options: VerifyStepOptions,
@@ -44,8 +47,9 @@ export function startVerifyStep(
   return {
     add(spec) {
       trust ??= loadTrust(options.trust, { client: deps.client });
-      const run = limit(async () =>
-        verifyPackages(
+      const run = limit(async () => {
+        const material = await (trust as Promise<VerificationTrust>);
+        return verifyPackages(
           [spec],
           {
             trust: options.trust,
@@ -56,13 +60,14 @@ export function startVerifyStep(
           },
           {
             client: deps.client,
-            trust: await (trust as Promise<VerificationTrust>),
+            trust: material,
+            pool: verifyPoolFor(material),
             sleep: deps.sleep,
             now: deps.now,
             onResult: (report) => deps.onResult(flagDroppedProvenance(report, deps.sw)),
           },
-        ),
-      );
+        );
+      });
       pending.push(run);
     },
     async finish() {
