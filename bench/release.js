@@ -140,7 +140,7 @@ async function provenantRelease({ dir, registry }, extraArgs = []) {
     await post('Profiler.start');
   }
   let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 500);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 1000);
   const main0 = mainThreadCpuMs();
   const cpu = process.cpuUsage();
   const code = await main(

@@ -31,6 +31,16 @@ export interface InFlightLimit {
   throttled(): void;
 }
 
+/**
+ * `--concurrency` given: exactly that many publishes in flight. Otherwise the
+ * limit adapts to the job: few processes with big batches when the CPU is the
+ * bottleneck (loopback, a fast registry), many with small ones while
+ * publishes wait on the network (registry.npmjs.org, public Sigstore).
+ */
+export function publishLimit(given: number | undefined): InFlightLimit {
+  return given === undefined ? adaptiveInFlight({ sampleCpu: systemCpuSampler() }) : fixedInFlight(given);
+}
+
 export function fixedInFlight(concurrency: number): InFlightLimit {
   const n = Math.max(1, Math.floor(concurrency));
   return {

@@ -10,12 +10,7 @@ import {
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
 import { packTargets } from '../publish/pack.js';
-import {
-  adaptiveInFlight,
-  minimumInFlight,
-  systemCpuSampler,
-  type InFlightLimit,
-} from '../publish/in-flight.js';
+import { minimumInFlight, publishLimit } from '../publish/in-flight.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -246,7 +241,12 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       retries: options.retries,
       exec: ctx.exec,
       env,
-      getPackument: (name) => client.getPackument(name),
+      getPackument: async (name) => {
+        const packument = await client.getPackument(name);
+        // the version is there: verification need not read the same document again
+        if (packument && verifier) verifier.prime(name, packument);
+        return packument;
+      },
       sleep: ctx.sleep,
       now: ctx.now,
       signal: deps.signal,
@@ -286,16 +286,6 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
 
   const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
   return finish(mergeReports(check, records, verifications), restored);
-}
-
-/**
- * `--concurrency` given: exactly that many publishes in flight. Otherwise the
- * limit adapts to the job (in-flight.ts): few processes with big batches when
- * the CPU is the bottleneck (loopback, a fast registry), many with small ones
- * while publishes wait on the network (registry.npmjs.org, public Sigstore).
- */
-function publishLimit(given: number | undefined): number | InFlightLimit {
-  return given ?? adaptiveInFlight({ sampleCpu: systemCpuSampler() });
 }
 
 function noPack(): Promise<{ integrity: Map<string, string> }> {

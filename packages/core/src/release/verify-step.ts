@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { problem } from '../problems.js';
 import type { ProvenanceSwitch } from '../provenance/switch.js';
+import type { Packument } from '../registry/packument.js';
 import type { RegistryReads } from '../registry/public-first-reads.js';
 import type { PackageReport } from '../report/types.js';
 import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
@@ -20,6 +21,11 @@ export interface VerifyStepOptions {
 export interface VerifyStep {
   /** Queues a just-published version; verification starts right away. */
   add(spec: { name: string; version: string; dir: string | null }): void;
+  /**
+   * A packument publishing just read to confirm an upload: verification
+   * takes it instead of reading (and parsing) the same document again.
+   */
+  prime(name: string, packument: Packument): void;
   /** Every queued version's report, by name. */
   finish(): Promise<Map<string, PackageReport>>;
 }
@@ -42,9 +48,23 @@ export function startVerifyStep(
   },
 ): VerifyStep {
   const limit = pLimit(Math.max(1, options.concurrency));
+  const primed = new Map<string, Packument>();
+  const client: RegistryReads = {
+    getJson: (path) => {
+      const hit = primed.get(path);
+      primed.delete(path);
+      return hit ? Promise.resolve(hit) : deps.client.getJson(path);
+    },
+    getBuffer: (path) => deps.client.getBuffer(path),
+    getPackument: (name) => deps.client.getPackument(name),
+    packumentPath: (name) => deps.client.packumentPath(name),
+  };
   let trust: Promise<VerificationTrust> | null = null;
   const pending: Array<Promise<PackageReport[]>> = [];
   return {
+    prime(name, packument) {
+      primed.set(client.packumentPath(name), packument);
+    },
     add(spec) {
       trust ??= loadTrust(options.trust, { client: deps.client });
       const run = limit(async () => {
@@ -59,7 +79,7 @@ export function startVerifyStep(
             verifyTimeoutMs: options.timeoutMs,
           },
           {
-            client: deps.client,
+            client,
             trust: material,
             pool: verifyPoolFor(material),
             sleep: deps.sleep,
