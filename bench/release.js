@@ -400,6 +400,8 @@ if (args[0] === '--sigstore-child') {
     await s.stop();
     process.exit(0);
   });
+  // a bench that crashed must not leave its Sigstore behind
+  process.on('disconnect', () => process.exit(0));
 } else {
   await main_();
 }
@@ -430,7 +432,7 @@ async function runProfile(name, profile) {
   for (const [key, scenario] of Object.entries(SCENARIOS)) {
     if (!ONLY.includes(key)) continue;
     sigstore = await startSigstoreChild();
-    const registry = await startRegistry({ rekorUrl: sigstore.url });
+    const registry = await startRegistry({ rekorUrl: sigstore.url, startTimeoutMs: 120_000 });
     try {
       const state = await scenario.prepare(registry);
       const started = performance.now();
