@@ -40,7 +40,8 @@ function fixtureInput(): VersionInput {
   };
 }
 
-describe.runIf(built)('createVerifyPool', async () => {
+// thread start-up (module loading, trust parsing) is slow on a loaded machine
+describe.runIf(built)('createVerifyPool', { timeout: 60_000 }, async () => {
   const trust = await loadEmbeddedTrust();
   const pool = createVerifyPool(trust, { threads: 2, workerUrl });
   afterAll(() => pool.close());
