@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ExecFn } from '../context.js';
 import { problem, type Problem } from '../problems.js';
 import { createSettler, type Progress } from './settle-outcome.js';
@@ -138,6 +139,8 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   };
 
   const limit = typeof input.concurrency === 'number' ? fixedInFlight(input.concurrency) : input.concurrency;
+  // every publisher process in flight listens for the interruption (Node warns past 10)
+  if (input.signal) setMaxListeners(0, input.signal);
   const backoff = new GlobalBackoff(input.now, input.sleep);
   const { settle, settleExisting } = createSettler({
     input,
