@@ -16,10 +16,11 @@ export function emitReport(
   options: Pick<CommonOptions, 'json' | 'reportFile' | 'summaryFile'>,
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  render: (report: Report, color: boolean) => string = renderReport,
 ): number {
   const report = redactDeep(raw);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  output.human(renderReport(report, output.color));
+  output.human(render(report, output.color));
   if (env.GITHUB_ACTIONS === 'true') {
     for (const line of renderAnnotations(report)) output.diag(line);
   }

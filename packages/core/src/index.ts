@@ -29,3 +29,4 @@ export * from './release/release.js';
 export * from './release/events.js';
 export * from './release/adapter.js';
 export * from './release/verify-step.js';
+export * from './audit/index.js';

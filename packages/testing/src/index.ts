@@ -117,3 +117,22 @@ export {
   type RigLatency,
   type LatencyKind,
 } from './latency.js';
+export {
+  provisionTool,
+  provisionTools,
+  nodeFor,
+  toolchainEnv,
+  type ProvisionedTool,
+  type ProvisionedNode,
+  type ProvisionOptions,
+} from './provision/provision.js';
+export { ProvisionError, toolCacheDir, isCached } from './provision/tool-cache.js';
+export {
+  TOOLS,
+  TOOL_IDS,
+  NODE_VERSIONS,
+  isToolId,
+  type ToolId,
+  type ToolNode,
+  type NodeMajor,
+} from './provision/versions.js';

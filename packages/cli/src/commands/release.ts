@@ -1,4 +1,10 @@
-import { ProvenantError, runRelease, type ProvenanceViaChoice, type PublisherRequest } from '@provenant/core';
+import {
+  AUTH_MODES,
+  ProvenantError,
+  runRelease,
+  type ProvenanceViaChoice,
+  type PublisherRequest,
+} from '@provenant/core';
 import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import { readVerifyFlags } from '../verify-flags.js';
@@ -14,6 +20,7 @@ const RELEASE_FLAGS = {
   'verify-timeout': { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  auth: { type: 'string' },
   ...VERIFY_FLAGS,
 } as const;
 
@@ -40,8 +47,12 @@ Release flags:
   --verify-timeout <s>     how long to wait for attestations to appear (default 120)
   --dry-run                print the exact commands and file changes; publish nothing
   --force                  publish the ready packages even when others are blocked
+  --auth <how>             auto | oidc | token (default auto): oidc publishes only through
+                           trusted publishing (a stored token used instead is an error);
+                           token never exchanges an OIDC id token
 Verification flags (as for verify):
   --expect-repository <url> --expect-workflow <path> --expect-ref <ref> --expect-issuer <url>
+  --expect-trusted-publisher
   --trusted-root <file> --npm-keys <file> --offline --tarball`,
   flags: RELEASE_FLAGS,
   positionals: false,
@@ -55,6 +66,7 @@ Verification flags (as for verify):
       'expect-workflow',
       'expect-ref',
       'expect-issuer',
+      'expect-trusted-publisher',
       'tarball',
     ].filter((flag) => values[flag] !== undefined);
     if (!verify && verifyOnly.length > 0) {
@@ -84,6 +96,7 @@ Verification flags (as for verify):
       retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),
       dryRun: boolFlag(values, 'dry-run'),
       force: boolFlag(values, 'force'),
+      auth: choiceFlag(values, 'auth', AUTH_MODES, 'auto'),
       verify: verify
         ? { ...verifyFlags, timeoutMs: intFlag(values, 'verify-timeout', 120, { min: 0, max: 3600 }) * 1000 }
         : null,

@@ -1,5 +1,6 @@
 import type { PackageReport, PackageStatus, Problem, Report } from '@provenant/core';
 import { painter, type Painter } from '../output.js';
+import { authColumn } from './auth-column.js';
 
 const SYMBOL: Record<PackageStatus, string> = {
   ready: '✔',
@@ -70,7 +71,7 @@ export function renderReport(report: Report, color: boolean): string {
   const width = Math.min(48, Math.max(10, ...report.packages.map((x) => `${x.name}@${x.version}`.length)));
   for (const pkg of report.packages) {
     const id = `${pkg.name}@${pkg.version}`;
-    const line = `  ${paintStatus(p, pkg.status, SYMBOL[pkg.status])} ${pad(id, width)}  ${paintStatus(p, pkg.status, pad(pkg.status, 11))}${pkg.dir ? p.dim(pkg.dir) : ''}`;
+    const line = `  ${paintStatus(p, pkg.status, SYMBOL[pkg.status])} ${pad(id, width)}  ${paintStatus(p, pkg.status, pad(pkg.status, 11))}${pkg.dir ? p.dim(pkg.dir) : ''}${authColumn(p, pkg)}`;
     out.push(line);
     const identity = identityLine(pkg);
     if (identity) out.push(`      ${p.dim('signed by')} ${identity}`);

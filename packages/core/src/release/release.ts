@@ -1,4 +1,4 @@
-import { checkWorkspace } from '../check/index.js';
+import { checkWorkspace, type AuthMode } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
 import { hasError } from '../problems.js';
@@ -17,12 +17,13 @@ import type { PackageReport, Report } from '../report/types.js';
 import type { TrustOptions } from '../trust/load-trust-options.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
+import { settleAuth, withBroker } from './auth-outcome.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
 import { publicFirstReads } from '../registry/public-first-reads.js';
 import { dryRunCommands } from './dry-run.js';
 import { mergeReports } from './merge-reports.js';
 import { plannedTargets, registryReads } from './targets.js';
-import { startVerifyStep } from './verify-step.js';
+import { primeVerifier, startVerifyStep } from './verify-step.js';
 
 export interface ReleaseOptions {
   cwd: string;
@@ -42,6 +43,8 @@ export interface ReleaseOptions {
   dryRun?: boolean;
   /** Publish the ready packages even when some are blocked by package-level problems. */
   force?: boolean;
+  /** `--auth` (SPEC §7); default auto. */
+  auth?: AuthMode;
   /** null: `--no-verify`. */
   verify: {
     policy: IdentityPolicy;
@@ -88,6 +91,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       publisher: options.publisher ?? 'auto',
       provenanceVia: options.provenanceVia ?? 'auto',
       concurrency: options.concurrency,
+      auth: options.auth ?? 'auto',
+      timeoutMs: options.registryTimeoutMs,
     },
     {
       ...ctx,
@@ -124,7 +129,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     return finish(check.packages);
   }
   const publisher = check.publisher;
-  const adapter = adapterFor(publisher, root);
+  const brokered = withBroker(check, adapterFor(publisher, root), ctx, options.registryTimeoutMs);
+  const adapter = brokered.adapter;
   if (blocked && adapter.batching === 'whole') {
     // changeset publish takes no package list: it would publish the blocked ones too.
     throw new ProvenantError(
@@ -155,15 +161,9 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   };
 
   if (options.dryRun) {
-    const commands = await dryRunCommands(
-      adapter,
-      targets,
-      command,
-      sw,
-      // adaptive: its floor; more processes in flight only split batches further
-      options.publishConcurrency ?? minimumInFlight(),
-      root,
-    );
+    // adaptive: shown at its floor (more processes in flight only split batches further)
+    const inFlight = options.publishConcurrency ?? minimumInFlight();
+    const commands = await dryRunCommands(adapter, targets, command, sw, inFlight, root);
     emit({
       type: 'dry-run',
       commands,
@@ -180,6 +180,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
         {
           ...options.verify,
           policy: {
+            ...options.verify.policy,
             expectRepository: options.verify.policy.expectRepository ?? check.ci.repository ?? undefined,
             expectWorkflow: options.verify.policy.expectWorkflow ?? check.ci.workflow?.path ?? undefined,
             expectRef: options.verify.policy.expectRef ?? check.ci.workflow?.ref ?? undefined,
@@ -241,12 +242,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       retries: options.retries,
       exec: ctx.exec,
       env,
-      getPackument: async (name) => {
-        const packument = await client.getPackument(name);
-        // the version is there: verification need not read the same document again
-        if (packument && verifier) verifier.prime(name, packument);
-        return packument;
-      },
+      getPackument: (name) => primeVerifier(client.getPackument(name), name, verifier),
+      authEnv: brokered.authEnv,
       sleep: ctx.sleep,
       now: ctx.now,
       signal: deps.signal,
@@ -285,7 +282,11 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   }
 
   const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
-  return finish(mergeReports(check, records, verifications), restored);
+  const merged = mergeReports(check, records, verifications);
+  return finish(
+    await settleAuth(merged, options.auth ?? 'auto', (name) => client.getPackument(name)),
+    restored,
+  );
 }
 
 function noPack(): Promise<{ integrity: Map<string, string> }> {

@@ -97,6 +97,17 @@ export function startVerifyStep(
   };
 }
 
+/** Publishing read this packument to confirm an upload: verification need not read it again. */
+export async function primeVerifier(
+  read: Promise<Packument | null>,
+  name: string,
+  verifier: VerifyStep | null,
+): Promise<Packument | null> {
+  const packument = await read;
+  if (packument && verifier) verifier.prime(name, packument);
+  return packument;
+}
+
 /**
  * We asked the publisher for provenance: a version without it means the
  * publisher dropped the switch silently. Say so with PROVENANCE_MISSING even
