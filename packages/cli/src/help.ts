@@ -10,6 +10,8 @@ export const COMMON_HELP = `Common flags:
   --concurrency <n>      publishes in flight, exactly (default: adaptive), and parallel
                          requests / verifications (default 4)
   --registry-timeout <s> seconds per registry request before a retry (default 15; verify 30)
+  --verbose              list every package in the terminal report (already published and
+                         private ones are otherwise counted in one line)
   --debug                show stack traces for unexpected errors`;
 
 export function mainHelp(commands: readonly Command[]): string {

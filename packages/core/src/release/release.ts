@@ -9,7 +9,7 @@ import {
   type ProvenanceViaChoice,
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
-import { packTargets } from '../publish/pack.js';
+import { packTargets, type PackResult } from '../publish/pack.js';
 import { minimumInFlight, publishLimit } from '../publish/in-flight.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
@@ -24,6 +24,7 @@ import { dryRunCommands } from './dry-run.js';
 import { mergeReports } from './merge-reports.js';
 import { plannedTargets, registryReads } from './targets.js';
 import { primeVerifier, startVerifyStep } from './verify-step.js';
+import { tagPublished, type GitTagChoice, type TagOutcome } from './git-tag-step.js';
 
 export interface ReleaseOptions {
   cwd: string;
@@ -43,6 +44,8 @@ export interface ReleaseOptions {
   dryRun?: boolean;
   /** Publish the ready packages even when some are blocked by package-level problems. */
   force?: boolean;
+  /** `--git-tag` / `--no-git-tag`; auto: on for changesets repos. */
+  gitTag?: GitTagChoice;
   /** `--auth` (SPEC §7); default auto. */
   auth?: AuthMode;
   /** null: `--no-verify`. */
@@ -66,6 +69,8 @@ export interface ReleaseResult {
   restored: RestoreOutcome;
   /** The exact commands (with `--dry-run`). */
   commands: string[];
+  /** The git tags for what was published (empty without --git-tag). */
+  gitTags: TagOutcome[];
 }
 
 const NOTHING_RESTORED: RestoreOutcome = { restored: [], failed: [] };
@@ -113,6 +118,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     packages: PackageReport[],
     restored = NOTHING_RESTORED,
     commands: string[] = [],
+    gitTags: TagOutcome[] = [],
   ): ReleaseResult => ({
     report: buildReport({
       command: 'release',
@@ -122,6 +128,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     }),
     restored,
     commands,
+    gitTags,
   });
 
   const blocked = check.packages.some((p) => p.status === 'blocked');
@@ -173,7 +180,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   }
 
   const client = registryReads(check, root, ctx, options.concurrency, options.registryTimeoutMs);
-  const env = { ...ctx.env };
+  // changesets 3.x would write its own git-tag events to changesets/action's file: ours replace them.
+  const env = { ...ctx.env, CHANGESETS_OUTPUT: undefined };
   const byName = new Map(targets.map((t) => [t.name, t]));
   const verifier = options.verify
     ? startVerifyStep(
@@ -206,6 +214,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   let records: Map<string, PublishRecord>;
   let restored: RestoreOutcome;
   const journal = Journal.begin(root);
+  let disposePack = () => {};
   try {
     emit({ type: 'stage', stage: 'provenance', detail: `Turning provenance on via ${sw.via}` });
     applyProvenanceSwitch(sw, journal);
@@ -215,26 +224,31 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     // publisher) runs alongside the first publishes where it only reads the
     // folder (npm); every comparison with the registry waits for it.
     emit({ type: 'packing', names: targets.map((t) => t.name) });
-    // Without a reproducible pack (pnpm), the registry's integrity is recorded as published.
-    const packed = (adapter.reproduciblePack ? packTargets : noPack)({
+    // Without a reproducible pack, the registry's integrity is recorded as published.
+    const packing = (adapter.reproduciblePack || adapter.packToSettle ? packTargets : noPack)({
       root,
       adapter,
       targets,
       exec: ctx.exec,
       env,
       extraEnv: sw.env,
+      registry: check.registry,
       // it shares the machine with the publishers
       concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
       signal: deps.signal,
-    }).then((result) => result.integrity);
-    // pnpm rewrites package.json in place while packing: finish before publishing starts
-    if (!adapter.packsAlongside) await packed;
+    });
+    disposePack = () => void packing.then((result) => result.dispose());
+    const packed = packing.then((result) => result.integrity);
+    // pnpm rewrites package.json in place while packing: finish before publishing starts;
+    // an adapter that publishes the packed tarballs needs them first.
+    if (!adapter.packsAlongside || adapter.publishesPackedTarball) await packed;
+    const tarballs = adapter.publishesPackedTarball ? (await packing).tarballs : undefined;
 
     emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
     const published = await publishAll({
       adapter,
       targets,
-      command,
+      command: tarballs ? { ...command, tarballs } : command,
       packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
@@ -264,6 +278,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     });
     records = published;
   } finally {
+    disposePack();
     emit({ type: 'stage', stage: 'restore', detail: 'Restoring changed files' });
     restored = journal.restore();
     emit({ type: 'restored', paths: restored.restored });
@@ -281,14 +296,18 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     });
   }
 
+  const tagging = tagPublished(options.gitTag ?? 'auto', check, records, ctx);
   const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
+  const tagged = await tagging;
   const merged = mergeReports(check, records, verifications);
   return finish(
-    await settleAuth(merged, options.auth ?? 'auto', (name) => client.getPackument(name)),
+    tagged.apply(await settleAuth(merged, options.auth ?? 'auto', (name) => client.getPackument(name))),
     restored,
+    [],
+    tagged.tags,
   );
 }
 
-function noPack(): Promise<{ integrity: Map<string, string> }> {
-  return Promise.resolve({ integrity: new Map() });
+function noPack(): Promise<PackResult> {
+  return Promise.resolve({ integrity: new Map(), errors: new Map(), tarballs: new Map(), dispose: () => {} });
 }
