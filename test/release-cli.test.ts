@@ -60,6 +60,24 @@ describe('provenant release flags', () => {
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`${scope}/a`);
   });
 
+  it('--concurrency is publishes in flight, honoured exactly (above the core count too)', async () => {
+    const scope = '@e2e-inflight';
+    const dir = await fixture(rig, {
+      packages: Array.from({ length: 6 }, (_, i) => ({ name: `${scope}/p${i}` })),
+    });
+    // packages per `npm publish` process, in the order the scheduler starts them
+    const batches = async (n: string) => {
+      const result = await release(rig, dir, ['--dry-run', '--concurrency', n]);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stderr
+        .split('\n')
+        .filter((line) => line.includes('npm publish -w'))
+        .map((line) => line.split(' -w ').length - 1);
+    };
+    expect(await batches('6')).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await batches('2')).toEqual([3, 3]);
+  });
+
   it('a package blocked by check stops the release; --force publishes the rest', async () => {
     const scope = '@e2e-force';
     const packages = fourPackages(scope).map((p) =>

@@ -89,7 +89,7 @@ describe.each([
     const result = await release(
       rig,
       dir,
-      ['--publisher', publisher, '--concurrency', '4', '--retries', '4'],
+      ['--publisher', publisher, '--concurrency', '16', '--retries', '4'],
       // the publishers' own fetch retries (pnpm waits 10 s, then 60 s, by default)
       FAST_PUBLISHER_RETRIES,
     );

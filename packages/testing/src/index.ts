@@ -109,6 +109,15 @@ export {
   type UpstreamAnswer,
 } from './fault-proxy/index.js';
 export {
+  parseRigLatency,
+  rigLatencyFromEnv,
+  delayAnswer,
+  WAN_LATENCY,
+  NO_LATENCY,
+  type RigLatency,
+  type LatencyKind,
+} from './latency.js';
+export {
   provisionTool,
   provisionTools,
   nodeFor,

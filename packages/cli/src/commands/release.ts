@@ -35,8 +35,9 @@ export const releaseCommand: Command = {
   usage: `Usage: provenant release [flags]
 
 Checks the workspace, turns provenance on the way the publisher honours it,
-publishes every planned package in dependency order (at most --concurrency at
-once), restores every file it changed, then verifies each published version.
+publishes every planned package in dependency order (exactly --concurrency in
+flight when given; otherwise as many as the network needs and the CPU allows),
+restores every file it changed, then verifies each published version.
 
 Release flags:
   --publisher <name>       auto | npm | pnpm | yarn | changesets (default auto)
@@ -95,6 +96,7 @@ Verification flags (as for verify):
       publisher: choiceFlag<PublisherRequest>(values, 'publisher', PUBLISHERS, 'auto'),
       provenanceVia: choiceFlag<ProvenanceViaChoice>(values, 'provenance-via', VIAS, 'auto'),
       concurrency: options.concurrency,
+      publishConcurrency: values.concurrency === undefined ? undefined : options.concurrency,
       registryTimeoutMs: options.registryTimeoutMs,
       retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),
       dryRun: boolFlag(values, 'dry-run'),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ExecFn, ExecResult } from '../context.js';
 import type { Packument } from '../registry/packument.js';
 import { changesetsAdapter } from './changesets.js';
@@ -291,5 +291,45 @@ describe('publishAll', () => {
     );
     expect(records.get('a')).toMatchObject({ state: 'published', integrity: 'sha512-a' });
     expect(records.get('b')).toMatchObject({ state: 'published', integrity: 'sha512-b-as-uploaded' });
+  });
+});
+
+describe('publishAll under a rate limit (fake clock)', () => {
+  it('a 429 pauses every publish not yet started, not only the throttled one', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeNpm({ a: ['429', 'ok'] });
+      const startedAt = new Map<string, number>();
+      const exec: ExecFn = async (file, args, options) => {
+        const names = args.flatMap((x, i) => (args[i - 1] === '-w' ? [x] : []));
+        for (const n of names) if (!startedAt.has(n) || n === 'a') startedAt.set(n, Date.now());
+        // b answers after a has met its 429
+        if (names.includes('b')) await new Promise((r) => setTimeout(r, 100));
+        return fake.exec(file, args, options);
+      };
+      let delayMs = 0;
+      const done = publishAll(
+        input({ ...fake, exec }, [target('a'), target('b'), target('c', ['b'])], {
+          exec,
+          concurrency: 2,
+          now: Date.now,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          backoff: { minDelayMs: 5000, maxDelayMs: 5000 },
+          onEvent: (e) => {
+            if (e.type === 'retrying') delayMs = e.delayMs;
+          },
+        }),
+      );
+      await vi.runAllTimersAsync();
+      const records = await done;
+      const t0 = startedAt.get('b') ?? 0;
+      expect(delayMs).toBeGreaterThanOrEqual(2500);
+      // c was ready at ~100 ms, but waited out a's pause like a's own retry
+      expect((startedAt.get('c') ?? 0) - t0).toBeGreaterThanOrEqual(delayMs);
+      expect((startedAt.get('a') ?? 0) - t0).toBeGreaterThanOrEqual(delayMs);
+      expect([...records.values()].map((r) => r.state)).toEqual(['published', 'published', 'published']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

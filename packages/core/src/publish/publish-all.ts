@@ -1,9 +1,12 @@
+import { setMaxListeners } from 'node:events';
 import type { ExecFn } from '../context.js';
 import { problem, type Problem } from '../problems.js';
 import { createSettler, type Progress } from './settle-outcome.js';
 import { redact } from '../redact.js';
 import type { Packument } from '../registry/packument.js';
 import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
+import { GlobalBackoff } from './global-backoff.js';
+import { fixedInFlight, type InFlightLimit } from './in-flight.js';
 import { publishInOrder } from './scheduler.js';
 import type {
   Invocation,
@@ -47,7 +50,8 @@ export interface PublishAllInput {
    * publisher (a promise: packing may run alongside the first publishes).
    */
   packed: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
-  concurrency: number;
+  /** Publishes in flight: exactly this many, or a limit that adapts (in-flight.ts). */
+  concurrency: number | InFlightLimit;
   retries: number;
   exec: ExecFn;
   /** The whole environment of child processes. */
@@ -148,7 +152,18 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     return input.adapter.readOutcome(targets, result);
   };
 
-  const { settle, settleUnreported } = createSettler({ input, progress, finish, packedOf });
+  const limit = typeof input.concurrency === 'number' ? fixedInFlight(input.concurrency) : input.concurrency;
+  // every publisher process in flight listens for the interruption (Node warns past 10)
+  if (input.signal) setMaxListeners(0, input.signal);
+  const backoff = new GlobalBackoff(input.now, input.sleep);
+  const { settle, settleUnreported } = createSettler({
+    input,
+    progress,
+    finish,
+    packedOf,
+    backoff,
+    onThrottled: () => limit.throttled(),
+  });
   /** Workspace dependencies in this run that did not go out (so far). */
   const failedDepsOf = (target: PlannedTarget) =>
     target.deps.filter((d) => {
@@ -173,6 +188,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
           }
           continue;
         }
+        await backoff.wait();
         const outcomes = await runOnce(group);
         const again: PlannedTarget[] = [];
         const unreported: PlannedTarget[] = [];
@@ -211,7 +227,8 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   const states = await publishInOrder(
     input.targets.map((t) => ({ name: t.name, deps: t.deps })),
     {
-      concurrency: input.concurrency,
+      concurrency: limit,
+      backoff,
       batching: input.adapter.batching,
       run: runGroup,
       signal: input.signal,

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GlobalBackoff } from './global-backoff.js';
+import { adaptiveInFlight, fixedInFlight } from './in-flight.js';
 import { publishInOrder, shareOut, type ScheduleNode } from './scheduler.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
@@ -155,5 +157,172 @@ describe('fair batches', () => {
     expect(calls[0]).toEqual(['x']);
     expect(calls[1]).toEqual(['y']);
     expect(calls[2]).toHaveLength(4);
+  });
+});
+
+describe('start on own dependencies', () => {
+  it('a package starts when ITS dependencies are done, not its whole level', async () => {
+    // level 0: fast, slow; level 1: needsFast depends only on fast
+    const started: Record<string, number> = {};
+    const t0 = Date.now();
+    await publishInOrder(
+      [
+        { name: 'fast', deps: [] },
+        { name: 'slow', deps: [] },
+        { name: 'needsFast', deps: ['fast'] },
+        { name: 'needsSlow', deps: ['slow'] },
+      ],
+      {
+        concurrency: 4,
+        batching: 'per-package',
+        run: async (names) => {
+          for (const n of names) started[n] = Date.now() - t0;
+          await new Promise((r) => setTimeout(r, names.includes('slow') ? 400 : 1));
+          return new Map(names.map((n) => [n, true]));
+        },
+      },
+    );
+    expect(started.needsFast).toBeLessThan(started.needsSlow ?? 0);
+    expect(started.needsFast).toBeLessThan(300);
+  });
+});
+
+/** A publisher whose processes each take `ms` of fake time per package, in series. */
+function timedRun(ms: number, calls: string[][], inFlight: { now: number; max: number }) {
+  return async (names: string[]) => {
+    calls.push(names);
+    inFlight.now++;
+    inFlight.max = Math.max(inFlight.max, inFlight.now);
+    await new Promise((r) => setTimeout(r, ms * names.length));
+    inFlight.now--;
+    return new Map(names.map((n) => [n, true]));
+  };
+}
+
+const wide = (n: number): ScheduleNode[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `p${i}`, deps: [] }));
+
+describe('in-flight limits (fake clock)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a given concurrency is honoured exactly, even above the core count', async () => {
+    vi.useFakeTimers();
+    const calls: string[][] = [];
+    const inFlight = { now: 0, max: 0 };
+    const done = publishInOrder(wide(40), {
+      concurrency: fixedInFlight(16),
+      batching: 'batch',
+      run: timedRun(1000, calls, inFlight),
+    });
+    await vi.runAllTimersAsync();
+    await done;
+    expect(inFlight.max).toBe(16);
+    // 40 over 16 slots: fair batches of 3, then what is left
+    expect(calls.flat()).toHaveLength(40);
+  });
+
+  it('adaptive: grows while the CPU idles and packages wait, in single-package processes', async () => {
+    vi.useFakeTimers();
+    const calls: string[][] = [];
+    const inFlight = { now: 0, max: 0 };
+    const limit = adaptiveInFlight({ sampleCpu: () => 0.2, min: 2, max: 32, initial: 4 });
+    const done = publishInOrder(wide(30), {
+      concurrency: limit,
+      batching: 'batch',
+      tickMs: 500,
+      run: timedRun(4000, calls, inFlight),
+    });
+    await vi.runAllTimersAsync();
+    await done;
+    // 4 → 6 → 9 → 13 → 19 → 28: the network-bound job fills up
+    expect(limit.limit()).toBeGreaterThanOrEqual(19);
+    expect(inFlight.max).toBeGreaterThan(4);
+    // the first processes, started before any CPU sample, take one package each
+    expect(calls.slice(0, 4).every((c) => c.length === 1)).toBe(true);
+    expect(calls.flat()).toHaveLength(30);
+  });
+
+  it('adaptive: shrinks to its floor while the CPU is saturated, and batches then', async () => {
+    vi.useFakeTimers();
+    const calls: string[][] = [];
+    const inFlight = { now: 0, max: 0 };
+    const limit = adaptiveInFlight({ sampleCpu: () => 1, min: 2, max: 32, initial: 4 });
+    const done = publishInOrder(wide(20), {
+      concurrency: limit,
+      batching: 'batch',
+      tickMs: 500,
+      run: timedRun(1000, calls, inFlight),
+    });
+    await vi.runAllTimersAsync();
+    await done;
+    expect(limit.limit()).toBe(2);
+    expect(inFlight.max).toBe(4);
+    // after the probes, the remaining 16 go in batches over the 2 slots (fair shares: 8, 4, …)
+    expect(calls.slice(4)[0]).toHaveLength(8);
+    expect(calls.length - 4).toBeLessThanOrEqual(5);
+  });
+
+  it('adaptive: holds when the CPU idles but nothing waits for a slot', () => {
+    const limit = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 32, initial: 4 });
+    limit.tick(false);
+    expect(limit.limit()).toBe(4);
+    limit.tick(true);
+    expect(limit.limit()).toBe(6);
+  });
+
+  it('adaptive: a 429 halves the limit, down to the floor', () => {
+    const limit = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 32, initial: 16 });
+    limit.throttled();
+    expect(limit.limit()).toBe(8);
+    limit.throttled();
+    limit.throttled();
+    limit.throttled();
+    expect(limit.limit()).toBe(2);
+  });
+
+  it('an unknown CPU (no samples) keeps the initial limit', () => {
+    const limit = adaptiveInFlight({ sampleCpu: () => null, min: 2, max: 32, initial: 4 });
+    limit.tick(true);
+    expect(limit.limit()).toBe(4);
+    expect(limit.batchCap()).toBe(1);
+  });
+});
+
+describe('global backoff (fake clock)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('no new publish starts while a pause is in force', async () => {
+    vi.useFakeTimers();
+    const backoff = new GlobalBackoff(Date.now, (ms) => new Promise((r) => setTimeout(r, ms)));
+    const startedAt: number[] = [];
+    const t0 = Date.now();
+    const done = publishInOrder(wide(6), {
+      concurrency: 2,
+      batching: 'per-package',
+      backoff,
+      run: async (names) => {
+        startedAt.push(Date.now() - t0);
+        // the first publish meets a 429 with Retry-After: 5 s
+        if (names[0] === 'p0') backoff.pauseFor(5000);
+        await new Promise((r) => setTimeout(r, 100));
+        return new Map(names.map((n) => [n, true]));
+      },
+    });
+    await vi.runAllTimersAsync();
+    await done;
+    // p0 and p1 started at once; everything after waited out the pause
+    expect(startedAt.slice(0, 2)).toEqual([0, 0]);
+    expect(startedAt.slice(2).every((t) => t >= 5000)).toBe(true);
+  });
+
+  it('wait() resolves after the latest pause', async () => {
+    vi.useFakeTimers();
+    const backoff = new GlobalBackoff(Date.now, (ms) => new Promise((r) => setTimeout(r, ms)));
+    const t0 = Date.now();
+    backoff.pauseFor(1000);
+    backoff.pauseFor(300);
+    const waited = backoff.wait().then(() => Date.now() - t0);
+    await vi.runAllTimersAsync();
+    expect(await waited).toBe(1000);
   });
 });

@@ -1,12 +1,17 @@
+import type { GlobalBackoff } from './global-backoff.js';
+import { fixedInFlight, type InFlightLimit } from './in-flight.js';
+
 /**
  * Publishes a dependency graph: a package starts once every workspace
- * dependency it has in the graph is published; at most `concurrency`
- * publisher processes run at once; a failure blocks its dependents (and
- * theirs) while every independent package still goes out.
+ * dependency it has in the graph is published (its own, not its whole
+ * level); at most the in-flight limit of publisher processes run at once; a
+ * failure blocks its dependents (and theirs) while every independent package
+ * still goes out; while a global backoff is in force nothing new starts.
  *
  * Where the publisher takes several packages per process, the packages that
  * are ready together are shared out over the free slots, so Node start-up is
- * paid per process, not per package.
+ * paid per process, not per package: a low limit (a saturated CPU) gives
+ * bigger batches, a high one (publishes waiting on the network) smaller ones.
  */
 export interface ScheduleNode {
   name: string;
@@ -17,7 +22,12 @@ export interface ScheduleNode {
 export type NodeState = 'done' | 'failed' | 'blocked' | 'cancelled';
 
 export interface ScheduleOptions {
-  concurrency: number;
+  /** A fixed number of processes at once, or a limit that adapts (ticked every `tickMs`). */
+  concurrency: number | InFlightLimit;
+  /** How often an adaptive limit is sampled; default 500 ms. */
+  tickMs?: number;
+  /** Holds back new publishes while a rate limit's pause is in force. */
+  backoff?: GlobalBackoff;
   batching: 'per-package' | 'batch' | 'whole';
   /** Most packages in one process (batch mode). */
   maxBatchSize?: number;
@@ -45,7 +55,8 @@ export async function publishInOrder(
   }
 
   const waiting = new Set(names);
-  const concurrency = Math.max(1, options.concurrency);
+  const limit =
+    typeof options.concurrency === 'number' ? fixedInFlight(options.concurrency) : options.concurrency;
   const maxBatch = options.batching === 'batch' ? Math.max(1, options.maxBatchSize ?? 32) : 1;
   let running = 0;
 
@@ -64,19 +75,29 @@ export async function publishInOrder(
   const ready = () =>
     [...waiting].filter((name) => (deps.get(name) ?? []).every((d) => state.get(d) === 'done'));
 
+  let pauseTimer: ReturnType<typeof setTimeout> | null = null;
+  let ticker: ReturnType<typeof setInterval> | null = null;
   await new Promise<void>((resolveAll) => {
     const pump = () => {
       if (options.signal?.aborted) {
         for (const name of waiting) state.set(name, 'cancelled');
         waiting.clear();
       }
-      const free = concurrency - running;
+      const pausedMs = options.backoff?.remainingMs() ?? 0;
+      if (pausedMs > 0 && waiting.size > 0) {
+        pauseTimer ??= setTimeout(() => {
+          pauseTimer = null;
+          pump();
+        }, pausedMs);
+      }
+      const slots = limit.limit();
+      const free = pausedMs > 0 ? 0 : slots - running;
       const candidates = free > 0 ? ready() : [];
       if (candidates.length > 0) {
         // A slot that frees up alone takes its fair share, not everything:
         // the other slots will free up soon and take the rest in parallel.
-        const fair = Math.max(1, Math.ceil(candidates.length / concurrency));
-        const batches = shareOut(candidates, free, Math.min(maxBatch, fair));
+        const fair = Math.max(1, Math.ceil(candidates.length / slots));
+        const batches = shareOut(candidates, free, Math.min(maxBatch, fair, limit.batchCap()));
         for (const batch of batches) {
           for (const name of batch) waiting.delete(name);
           running += 1;
@@ -102,8 +123,16 @@ export async function publishInOrder(
         resolveAll();
       }
     };
+    if (limit.adaptive) {
+      ticker = setInterval(() => {
+        limit.tick(running >= limit.limit() && ready().length > 0);
+        pump();
+      }, options.tickMs ?? 500);
+    }
     pump();
   });
+  if (ticker) clearInterval(ticker);
+  if (pauseTimer) clearTimeout(pauseTimer);
   return state;
 }
 

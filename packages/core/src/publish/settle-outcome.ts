@@ -1,6 +1,7 @@
 import { messageOf } from '../errors.js';
 import { problem, type Problem } from '../problems.js';
 import { retryDelayMs } from '../registry/http-retry.js';
+import type { GlobalBackoff } from './global-backoff.js';
 import { sameIntegrity } from './integrity.js';
 import type { PlannedTarget, PublishAllInput, PublishState } from './publish-all.js';
 import type { PublishOutcome, PublishTarget } from './types.js';
@@ -20,6 +21,10 @@ export interface SettlerDeps {
   finish: (name: string, state: PublishState, problems: Problem[], integrity: string | null) => boolean;
   /** The integrity of the independent pack, once packing is done. */
   packedOf: (name: string) => Promise<string | null>;
+  /** A 429 pauses every publish, not only this one's retry. */
+  backoff: GlobalBackoff;
+  /** Called on each 429 (an adaptive limit lowers itself). */
+  onThrottled: () => void;
 }
 
 /**
@@ -28,7 +33,14 @@ export interface SettlerDeps {
  * upload is a publish, the same bytes already there a skip, other bytes
  * PUBLISHED_CONTENT_DIFFERS.
  */
-export function createSettler({ input, progress, finish, packedOf }: SettlerDeps) {
+export function createSettler({
+  input,
+  progress,
+  finish,
+  packedOf,
+  backoff: pause,
+  onThrottled,
+}: SettlerDeps) {
   const backoff = input.backoff ?? { minDelayMs: 1000, maxDelayMs: 30_000 };
   /** Settles one package's outcome; returns the targets to try again, alone. */
   const settle = async (target: PlannedTarget, outcome: PublishOutcome): Promise<boolean | 'again'> => {
@@ -78,7 +90,11 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
             delayMs,
             reason: outcome.message,
           });
-          await input.sleep(delayMs);
+          if (outcome.kind === 'rate-limited') {
+            onThrottled();
+            pause.pauseFor(delayMs);
+            await pause.wait();
+          } else await input.sleep(delayMs);
           return 'again';
         }
         const limited = outcome.kind === 'rate-limited';

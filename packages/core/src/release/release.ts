@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { checkWorkspace, type AuthMode } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
@@ -11,6 +10,7 @@ import {
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
 import { packTargets, type PackResult } from '../publish/pack.js';
+import { minimumInFlight, publishLimit } from '../publish/in-flight.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -23,7 +23,7 @@ import { publicFirstReads } from '../registry/public-first-reads.js';
 import { dryRunCommands } from './dry-run.js';
 import { mergeReports } from './merge-reports.js';
 import { plannedTargets, registryReads } from './targets.js';
-import { startVerifyStep } from './verify-step.js';
+import { primeVerifier, startVerifyStep } from './verify-step.js';
 import { tagPublished, type GitTagChoice, type TagOutcome } from './git-tag-step.js';
 
 export interface ReleaseOptions {
@@ -34,7 +34,10 @@ export interface ReleaseOptions {
   access?: 'public' | 'restricted' | undefined;
   publisher?: PublisherRequest;
   provenanceVia?: ProvenanceViaChoice;
+  /** Parallel registry reads and verifications. */
   concurrency: number;
+  /** `--concurrency` when given: exactly that many publishes in flight; undefined: adaptive. */
+  publishConcurrency?: number | undefined;
   retries: number;
   /** Per registry read (packuments, attestations, tarballs); default 15 s. */
   registryTimeoutMs?: number | undefined;
@@ -165,14 +168,9 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   };
 
   if (options.dryRun) {
-    const commands = await dryRunCommands(
-      adapter,
-      targets,
-      command,
-      sw,
-      publisherProcesses(options.concurrency),
-      root,
-    );
+    // adaptive: shown at its floor (more processes in flight only split batches further)
+    const inFlight = options.publishConcurrency ?? minimumInFlight();
+    const commands = await dryRunCommands(adapter, targets, command, sw, inFlight, root);
     emit({
       type: 'dry-run',
       commands,
@@ -254,11 +252,11 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
-      concurrency: publisherProcesses(options.concurrency),
+      concurrency: publishLimit(options.publishConcurrency),
       retries: options.retries,
       exec: ctx.exec,
       env,
-      getPackument: (name) => client.getPackument(name),
+      getPackument: (name) => primeVerifier(client.getPackument(name), name, verifier),
       authEnv: brokered.authEnv,
       sleep: ctx.sleep,
       now: ctx.now,
@@ -308,19 +306,6 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     [],
     tagged.tags,
   );
-}
-
-/**
- * How many publisher processes run at once: --concurrency, but no more than
- * the machine has cores (at least 2). A publisher process is CPU-heavy —
- * Node start-up, packing, gzip, signing — and batching already gives each
- * process several packages, so processes beyond the cores only contend.
- * Measured on 2 cores, 60 packages: 4 processes 29.9 s, 2 processes 27.3 s,
- * 8 processes 34.4 s (bench/release.js). Registry reads and verification
- * keep the full --concurrency.
- */
-export function publisherProcesses(concurrency: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.min(concurrency, Math.max(2, cores)));
 }
 
 function noPack(): Promise<PackResult> {

@@ -1,12 +1,14 @@
 import pLimit from 'p-limit';
 import { problem } from '../problems.js';
 import type { ProvenanceSwitch } from '../provenance/switch.js';
+import type { Packument } from '../registry/packument.js';
 import type { RegistryReads } from '../registry/public-first-reads.js';
 import type { PackageReport } from '../report/types.js';
 import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { verifyPackages } from '../verify/verify-packages.js';
+import { verifyPoolFor } from '../verify/verify-pool.js';
 
 export interface VerifyStepOptions {
   policy: IdentityPolicy;
@@ -19,6 +21,11 @@ export interface VerifyStepOptions {
 export interface VerifyStep {
   /** Queues a just-published version; verification starts right away. */
   add(spec: { name: string; version: string; dir: string | null }): void;
+  /**
+   * A packument publishing just read to confirm an upload: verification
+   * takes it instead of reading (and parsing) the same document again.
+   */
+  prime(name: string, packument: Packument): void;
   /** Every queued version's report, by name. */
   finish(): Promise<Map<string, PackageReport>>;
 }
@@ -26,7 +33,9 @@ export interface VerifyStep {
 /**
  * Verification runs while publishing goes on: each version is verified as
  * soon as it is published (trust material built once), so waiting for
- * attestations overlaps the remaining publishes.
+ * attestations overlaps the remaining publishes. The Sigstore work runs on
+ * verification threads, off the thread that starts publishers and reads
+ * their answers.
  */
 export function startVerifyStep(
   options: VerifyStepOptions,
@@ -39,13 +48,28 @@ export function startVerifyStep(
   },
 ): VerifyStep {
   const limit = pLimit(Math.max(1, options.concurrency));
+  const primed = new Map<string, Packument>();
+  const client: RegistryReads = {
+    getJson: (path) => {
+      const hit = primed.get(path);
+      primed.delete(path);
+      return hit ? Promise.resolve(hit) : deps.client.getJson(path);
+    },
+    getBuffer: (path) => deps.client.getBuffer(path),
+    getPackument: (name) => deps.client.getPackument(name),
+    packumentPath: (name) => deps.client.packumentPath(name),
+  };
   let trust: Promise<VerificationTrust> | null = null;
   const pending: Array<Promise<PackageReport[]>> = [];
   return {
+    prime(name, packument) {
+      primed.set(client.packumentPath(name), packument);
+    },
     add(spec) {
       trust ??= loadTrust(options.trust, { client: deps.client });
-      const run = limit(async () =>
-        verifyPackages(
+      const run = limit(async () => {
+        const material = await (trust as Promise<VerificationTrust>);
+        return verifyPackages(
           [spec],
           {
             trust: options.trust,
@@ -55,14 +79,15 @@ export function startVerifyStep(
             verifyTimeoutMs: options.timeoutMs,
           },
           {
-            client: deps.client,
-            trust: await (trust as Promise<VerificationTrust>),
+            client,
+            trust: material,
+            pool: verifyPoolFor(material),
             sleep: deps.sleep,
             now: deps.now,
             onResult: (report) => deps.onResult(flagDroppedProvenance(report, deps.sw)),
           },
-        ),
-      );
+        );
+      });
       pending.push(run);
     },
     async finish() {
@@ -70,6 +95,17 @@ export function startVerifyStep(
       return new Map(reports.map((r) => [r.name, flagDroppedProvenance(r, deps.sw)]));
     },
   };
+}
+
+/** Publishing read this packument to confirm an upload: verification need not read it again. */
+export async function primeVerifier(
+  read: Promise<Packument | null>,
+  name: string,
+  verifier: VerifyStep | null,
+): Promise<Packument | null> {
+  const packument = await read;
+  if (packument && verifier) verifier.prime(name, packument);
+  return packument;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface VerificationTrust {
   npmKeys: readonly NpmKey[];
   /** One Sigstore verifier reused for every bundle. */
   verifier: Verifier;
+  /** The documents it was built from: verification threads rebuild it from them. */
+  documents: { trustedRoot: unknown; npmKeys: unknown };
 }
 
 export function createVerificationTrust(
@@ -42,7 +44,13 @@ export function createVerificationTrust(
       },
     );
   }
-  return { source, material, npmKeys, verifier: new Verifier(material) };
+  return {
+    source,
+    material,
+    npmKeys,
+    verifier: new Verifier(material),
+    documents: { trustedRoot: trustedRootJson, npmKeys: npmKeysJson },
+  };
 }
 
 /** The key finder @sigstore/verify calls with a bundle's `publicKey.hint`. */

@@ -9,6 +9,7 @@ import { normalizeRepositoryUrl } from '../repository-url.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import type { IdentityPolicy, VersionDist } from './types.js';
 import { trustedPublisherOf } from './identity.js';
+import { inThreadPool, verifyPoolFor, type VerifyPool } from './verify-pool.js';
 import { verifyVersion } from './verify-version.js';
 
 /** The registry client's surface the verifier needs (`registry/client.ts` implements it). */
@@ -34,6 +35,8 @@ export interface VerifyVersionsOptions extends IdentityPolicy {
   concurrency?: number;
   /** Wait up to this long for a just-published version's attestations to appear (`release`). */
   verifyTimeoutMs?: number;
+  /** 0: verify on this thread only (else threads over every core from 8 versions on). */
+  threads?: 0;
 }
 
 export interface VerifyVersionsDeps {
@@ -43,7 +46,12 @@ export interface VerifyVersionsDeps {
   now?: () => number;
   /** Called as each version finishes, for progress output. */
   onResult?: (report: PackageReport) => void;
+  /** Verification threads shared across calls (release); else started here for many versions. */
+  pool?: VerifyPool;
 }
+
+/** From this many versions on, verification threads pay for their start-up (~50 ms each). */
+const THREADS_FROM = 8;
 
 /**
  * Real attestations documents are ~10–20 KB (two bundles). Anything far bigger is
@@ -64,10 +72,17 @@ export async function verifyVersions(
   options: VerifyVersionsOptions,
   deps: VerifyVersionsDeps,
 ): Promise<PackageReport[]> {
+  const pool =
+    deps.pool ??
+    (specs.length < THREADS_FROM || options.threads === 0
+      ? inThreadPool(deps.trust)
+      : verifyPoolFor(deps.trust));
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
   const run: Run = {
+    packuments: new Map(),
     deps,
     options,
+    pool,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: deps.now ?? Date.now,
   };
@@ -83,8 +98,11 @@ export async function verifyVersions(
 }
 
 interface Run {
+  /** Packuments read in this run, by name: many versions of one package parse it once. */
+  packuments: Map<string, Promise<Packument | null>>;
   deps: VerifyVersionsDeps;
   options: VerifyVersionsOptions;
+  pool: VerifyPool;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -107,7 +125,7 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
   });
   try {
     for (let attempt = 0; ; attempt++) {
-      const fetched = await fetchVersion(spec, client);
+      const fetched = await fetchVersion(spec, client, run.packuments);
       const waitable =
         fetched.kind === 'missing-version' || (fetched.kind === 'found' && fetched.attestationsDoc === null);
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
@@ -150,18 +168,16 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
         expectRef: run.options.expectRef,
         expectIssuer: run.options.expectIssuer,
       };
-      const result = verifyVersion(
-        {
-          name: spec.name,
-          version,
-          dist,
-          attestationsDoc: fetched.attestationsDoc,
-          tarballBytes,
-          publishedAt: fetched.publishedAt,
-        },
-        trust,
-        policy,
-      );
+      const input = {
+        name: spec.name,
+        version,
+        dist,
+        attestationsDoc: fetched.attestationsDoc,
+        tarballBytes,
+        publishedAt: fetched.publishedAt,
+      };
+      // a thread that died is no verdict: verify here instead
+      const result = await run.pool.verify(input, policy).catch(() => verifyVersion(input, trust, policy));
       const trustedPublisher = trustedPublisherOf(manifest);
       if (result.verification.identity) result.verification.identity.trustedPublisher = trustedPublisher;
       if (run.options.expectTrustedPublisher && trustedPublisher === null) {
@@ -209,15 +225,31 @@ type Fetched =
       attestationsDoc: Buffer | null;
     };
 
-async function fetchVersion(spec: VersionSpec, client: VerifyRegistry): Promise<Fetched> {
-  const packument = (await client.getJson(client.packumentPath(spec.name))) as Packument | null;
+async function fetchVersion(
+  spec: VersionSpec,
+  client: VerifyRegistry,
+  packuments: Map<string, Promise<Packument | null>>,
+): Promise<Fetched> {
+  let read = packuments.get(spec.name);
+  if (!read) {
+    read = client.getJson(client.packumentPath(spec.name)) as Promise<Packument | null>;
+    packuments.set(spec.name, read);
+  }
+  const packument = await read.catch((error: unknown) => {
+    packuments.delete(spec.name);
+    throw error;
+  });
+  // what is not there yet (a version published seconds ago) is read afresh next time
+  const forget = () => packuments.get(spec.name) === read && packuments.delete(spec.name);
   if (packument === null || typeof packument !== 'object') {
+    forget();
     return { kind: 'missing-package', message: `${spec.name} is not in the registry` };
   }
   const wanted = spec.version ?? 'latest';
   const version = semver.valid(wanted) ? wanted : packument['dist-tags']?.[wanted];
   const manifest = version ? packument.versions?.[version] : undefined;
   if (!version || !manifest) {
+    forget();
     return { kind: 'missing-version', message: `${spec.name}@${wanted} is not in the registry` };
   }
   const rawDist = manifest.dist ?? {};

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
+import { delayAnswer, rigLatencyFromEnv } from '../latency.js';
 import { makeTempDir, removeDir } from '../temp-dir.js';
 import { IdTokenIssuer, decodeRequestToken, githubIdTokenClaims, type JwksDocument } from './id-token.js';
 import { createSigstoreServices } from './services.js';
@@ -91,7 +92,13 @@ export async function startSigstore(options: StartSigstoreOptions = {}): Promise
     return send(res, result.statusCode, result.response, result.contentType ?? 'text/plain');
   }
 
+  const latency = rigLatencyFromEnv();
   const handle = (host: string) => (req: IncomingMessage, res: ServerResponse) => {
+    // PROVENANT_RIG_LATENCY: the id-token endpoint is `oidc`, every signing POST `sigstore`
+    delayAnswer(
+      res,
+      req.url?.startsWith('/oidc/') ? latency.oidc : req.method === 'POST' ? latency.sigstore : 0,
+    );
     res.on('finish', () =>
       requests.push({ host, method: req.method ?? '', path: req.url ?? '', status: res.statusCode }),
     );

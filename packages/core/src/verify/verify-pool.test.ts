@@ -1,0 +1,84 @@
+/**
+ * The verification threads give the same verdicts as this thread. They run the
+ * compiled worker (dist/), so `pnpm build` comes first (as in `pnpm test`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedTrust } from '../trust/index.js';
+import type { VersionInput } from './types.js';
+import { createVerifyPool } from './verify-pool.js';
+import { verifyVersion } from './verify-version.js';
+
+const workerUrl = new URL('../../dist/verify/verify-worker.js', import.meta.url);
+const FIXTURE = fileURLToPath(
+  new URL(
+    '../../../../../shared/fixtures/attestations/npm-cli/valid-sigstore-attestations.json',
+    import.meta.url,
+  ),
+);
+const built = existsSync(fileURLToPath(workerUrl));
+
+function fixtureInput(): VersionInput {
+  const text = readFileSync(FIXTURE);
+  const doc = JSON.parse(text.toString()) as {
+    attestations: Array<{ bundle: { dsseEnvelope: { payload: string } } }>;
+  };
+  const statement = JSON.parse(
+    Buffer.from(doc.attestations[0]?.bundle.dsseEnvelope.payload ?? '', 'base64').toString(),
+  ) as { subject: Array<{ name: string; digest: { sha512: string } }> };
+  const purl = decodeURIComponent(statement.subject[0]?.name ?? '').slice('pkg:npm/'.length);
+  const at = purl.lastIndexOf('@');
+  return {
+    name: purl.slice(0, at),
+    version: purl.slice(at + 1),
+    dist: {
+      integrity: `sha512-${Buffer.from(statement.subject[0]?.digest.sha512 ?? '', 'hex').toString('base64')}`,
+      tarball: '',
+    },
+    attestationsDoc: text,
+  };
+}
+
+// thread start-up (module loading, trust parsing) is slow on a loaded machine
+describe.runIf(built)('createVerifyPool', { timeout: 60_000 }, async () => {
+  const trust = await loadEmbeddedTrust();
+  const pool = createVerifyPool(trust, { threads: 2, workerUrl });
+  afterAll(() => pool.close());
+
+  it.runIf(existsSync(FIXTURE))('verifies a real attestation as this thread does', async () => {
+    const input = fixtureInput();
+    const here = verifyVersion(input, trust, {});
+    const there = await Promise.all([pool.verify(input, {}), pool.verify(input, {})]);
+    expect(here.verification.provenance).toBe('verified');
+    expect(there[0]).toEqual(here);
+    expect(there[1]).toEqual(here);
+  });
+
+  it('a document that is not JSON is the same problem there', async () => {
+    const input: VersionInput = {
+      name: 'x',
+      version: '1.0.0',
+      dist: { integrity: 'sha512-AAAA', tarball: '' },
+      attestationsDoc: Buffer.from('not json'),
+    };
+    const there = await pool.verify(input, {});
+    expect(there.problems.map((p) => p.code)).toEqual(
+      verifyVersion(input, trust, {}).problems.map((p) => p.code),
+    );
+    expect(there.problems.map((p) => p.code)).toContain('ATTESTATIONS_INVALID');
+  });
+});
+
+it('without a compiled worker the pool verifies on this thread', async () => {
+  const trust = await loadEmbeddedTrust();
+  const pool = createVerifyPool(trust, { workerUrl: new URL('file:///nonexistent/verify-worker.js') });
+  const input: VersionInput = {
+    name: 'x',
+    version: '1.0.0',
+    dist: { integrity: 'sha512-AAAA', tarball: '' },
+    attestationsDoc: null,
+  };
+  expect((await pool.verify(input, {})).problems.map((p) => p.code)).toContain('ATTESTATIONS_MISSING');
+  await pool.close();
+});

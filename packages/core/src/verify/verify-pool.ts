@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { VerificationTrust } from '../trust/trust-material.js';
+import type { IdentityPolicy, VersionInput, VersionVerification } from './types.js';
+import { verifyVersion } from './verify-version.js';
+
+/**
+ * Sigstore verification is CPU-bound (~15 ms a version, mostly ASN.1 and
+ * certificate-chain work in @sigstore/core) and synchronous: on one thread it
+ * caps `verify` at ~65 versions/s and, inside `release`, stalls the thread
+ * that starts publishers and reads their answers. Threads verify in parallel
+ * over every core while the main thread only fetches.
+ */
+export interface VerifyPool {
+  verify(input: VersionInput, policy: IdentityPolicy): Promise<VersionVerification>;
+  /** Stops the threads: call once every verification has settled. */
+  close(): Promise<void>;
+}
+
+const shared = new WeakMap<VerificationTrust, VerifyPool>();
+
+/**
+ * One pool per trust material for the whole process, its threads started on
+ * first use and kept warm (JIT, parsed trust) between calls; an idle thread
+ * never keeps the process alive.
+ */
+export function verifyPoolFor(trust: VerificationTrust): VerifyPool {
+  let pool = shared.get(trust);
+  if (!pool) {
+    pool = createVerifyPool(trust);
+    shared.set(trust, pool);
+  }
+  return pool;
+}
+
+const WORKER_URL = new URL('./verify-worker.js', import.meta.url);
+
+/** Verifies on this thread: few versions, or no compiled worker (tests run from src/). */
+export function inThreadPool(trust: VerificationTrust): VerifyPool {
+  return {
+    verify: (input, policy) => Promise.resolve(verifyVersion(input, trust, policy)),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * `threads` workers (default: the core count), started on first use, each
+ * with its own copy of the trust material; a job goes to the least busy one.
+ */
+export function createVerifyPool(
+  trust: VerificationTrust,
+  options: { threads?: number; workerUrl?: URL } = {},
+): VerifyPool {
+  const workerUrl = options.workerUrl ?? WORKER_URL;
+  if (!existsSync(fileURLToPath(workerUrl))) return inThreadPool(trust);
+  const size = Math.max(1, options.threads ?? availableParallelism());
+  const workers: Array<{ worker: Worker; busy: number }> = [];
+  const waiting = new Map<
+    number,
+    { resolve: (v: VersionVerification) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 0;
+
+  const spawn = () => {
+    const worker = new Worker(workerUrl, {
+      workerData: { ...trust.documents, source: trust.source },
+    });
+    // an idle thread must not hold the process open (a busy one does: see verify())
+    worker.unref();
+    const slot = { worker, busy: 0 };
+    worker.on('message', (m: { id: number; result?: VersionVerification; error?: string }) => {
+      slot.busy -= 1;
+      if (slot.busy === 0) worker.unref();
+      const pending = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.result) pending?.resolve(m.result);
+      else pending?.reject(new Error(m.error ?? 'verification thread failed'));
+    });
+    worker.on('error', (error) => {
+      for (const [id, pending] of waiting) {
+        pending.reject(error);
+        waiting.delete(id);
+      }
+    });
+    workers.push(slot);
+    return slot;
+  };
+
+  return {
+    verify(input, policy) {
+      const idle = workers.find((w) => w.busy === 0);
+      const slot =
+        idle ?? (workers.length < size ? spawn() : workers.reduce((a, b) => (b.busy < a.busy ? b : a)));
+      const id = nextId++;
+      if (slot.busy === 0) slot.worker.ref();
+      slot.busy += 1;
+      return new Promise<VersionVerification>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        slot.worker.postMessage({ id, input, policy });
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+      workers.length = 0;
+    },
+  };
+}
