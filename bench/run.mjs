@@ -5,7 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = { check: 'check.mjs', verify: 'verify.js', release: 'release.js', scale: 'scale.mjs' };
+const BENCHES = {
+  check: 'check.mjs',
+  verify: 'verify.js',
+  release: 'release.js',
+  scale: 'scale.mjs',
+  install: 'install.mjs',
+};
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
 let failed = 0;
