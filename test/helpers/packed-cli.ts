@@ -4,7 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { cleanEnv, pnpmBin, run, type RunResult } from '../../packages/testing/dist/index.js';
+import {
+  cleanEnv,
+  nerfDart,
+  pnpmBin,
+  run,
+  type RegistryAuth,
+  type RunResult,
+} from '../../packages/testing/dist/index.js';
 import { REPO_ROOT } from './run-cli.js';
 
 export const PUBLISHED_PACKAGES = ['core', 'cli'] as const;
@@ -65,4 +72,35 @@ export async function installTarballs(
 /** The installed `provenant` bin (a symlink to @provenant/cli/bin/provenant.js, `#!/usr/bin/env node`). */
 export function installedBin(dir: string): string {
   return join(dir, 'node_modules', '.bin', 'provenant');
+}
+
+/** An npm user config for `registry` with its token; `scopeOnly` routes only `@provenant/*` there. */
+export async function writeUserNpmrc(
+  file: string,
+  registry: RegistryAuth,
+  scopeOnly: boolean,
+): Promise<string> {
+  const lines = [
+    scopeOnly ? `@provenant:registry=${registry.url}` : `registry=${registry.url}`,
+    `${nerfDart(registry.url)}:_authToken=${registry.token}`,
+  ];
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** `npm publish <tgz>` of each tarball to `registry` (plain, no provenance): the CLI as released before. */
+export async function publishTarballs(
+  registry: RegistryAuth,
+  tarballs: readonly string[],
+  temp: string,
+): Promise<void> {
+  const userconfig = await writeUserNpmrc(join(temp, 'publish.npmrc'), registry, false);
+  for (const tgz of tarballs) {
+    const result = await run('npm', ['publish', tgz, '--access', 'public', '--provenance=false'], {
+      cwd: temp,
+      env: { ...cleanEnv(), NPM_CONFIG_USERCONFIG: userconfig },
+      timeoutMs: 60_000,
+    });
+    if (result.exitCode !== 0) throw new Error(`npm publish ${tgz} failed:\n${result.all}`);
+  }
 }
