@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          // Node 22/24 and the publisher generations, into the cache outside the repository.
+          globalSetup: ['./test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },

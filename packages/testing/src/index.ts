@@ -76,3 +76,22 @@ export {
   type InjectedFault,
   type UpstreamAnswer,
 } from './fault-proxy/index.js';
+export {
+  provisionTool,
+  provisionTools,
+  nodeFor,
+  toolchainEnv,
+  type ProvisionedTool,
+  type ProvisionedNode,
+  type ProvisionOptions,
+} from './provision/provision.js';
+export { ProvisionError, toolCacheDir, isCached } from './provision/tool-cache.js';
+export {
+  TOOLS,
+  TOOL_IDS,
+  NODE_VERSIONS,
+  isToolId,
+  type ToolId,
+  type ToolNode,
+  type NodeMajor,
+} from './provision/versions.js';

@@ -26,6 +26,11 @@ function packageDir(require: NodeJS.Require, name: string): string {
   throw new Error(`${name} is not installed`);
 }
 
+/** The folder of a repository dependency: one of this package's (`testing`) or of the root. */
+export function dependencyDir(name: string, from: 'testing' | 'root'): string {
+  return packageDir(from === 'testing' ? requireHere : requireFromRoot, name);
+}
+
 /** pnpm 9 from this package's `pnpm` dependency (a JS file: run it with node, or use the shim). */
 export function pnpmBin(): string {
   return join(packageDir(requireHere, 'pnpm'), 'bin', 'pnpm.cjs');
