@@ -60,11 +60,15 @@ export async function installTarballs(
   await mkdir(dir, { recursive: true });
   // An empty manifest stops npm from walking up into a workspace above `dir`.
   await writeFile(join(dir, 'package.json'), '{ "name": "tarball-user", "private": true }\n');
-  const result = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
-    cwd: dir,
-    env,
-    timeoutMs: 240_000,
-  });
+  const result = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs],
+    {
+      cwd: dir,
+      env,
+      timeoutMs: 240_000,
+    },
+  );
   if (result.exitCode !== 0) throw new Error(`npm install of the tarballs failed:\n${result.all}`);
   return result;
 }
