@@ -12,6 +12,7 @@ export const COMMON_FLAGS = {
   concurrency: { type: 'string' },
   'registry-timeout': { type: 'string' },
   debug: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 

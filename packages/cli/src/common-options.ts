@@ -16,6 +16,8 @@ export interface CommonOptions {
   /** --registry-timeout, in ms; undefined: the command's own default. */
   registryTimeoutMs: number | undefined;
   debug: boolean;
+  /** List every package in the terminal report, the uneventful ones too. */
+  verbose: boolean;
 }
 
 export function readCommonOptions(values: FlagValues, ctx: Context): CommonOptions {
@@ -42,5 +44,6 @@ export function readCommonOptions(values: FlagValues, ctx: Context): CommonOptio
         ? undefined
         : intFlag(values, 'registry-timeout', 15, { min: 1, max: 600 }) * 1000,
     debug: boolFlag(values, 'debug'),
+    verbose: boolFlag(values, 'verbose'),
   };
 }

@@ -13,13 +13,13 @@ import { renderReport } from './render/terminal.js';
  */
 export function emitReport(
   raw: Report,
-  options: Pick<CommonOptions, 'json' | 'reportFile' | 'summaryFile'>,
+  options: Pick<CommonOptions, 'json' | 'reportFile' | 'summaryFile'> & { verbose?: boolean },
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
 ): number {
   const report = redactDeep(raw);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  output.human(renderReport(report, output.color));
+  output.human(renderReport(report, output.color, { verbose: options.verbose === true }));
   if (env.GITHUB_ACTIONS === 'true') {
     for (const line of renderAnnotations(report)) output.diag(line);
   }

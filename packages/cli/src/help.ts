@@ -9,6 +9,8 @@ export const COMMON_HELP = `Common flags:
   --summary <file>       write a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)
   --concurrency <n>      parallel requests / publishes / verifications (default 4)
   --registry-timeout <s> seconds per registry request before a retry (default 15; verify 30)
+  --verbose              list every package in the terminal report (already published and
+                         private ones are otherwise counted in one line)
   --debug                show stack traces for unexpected errors`;
 
 export function mainHelp(commands: readonly Command[]): string {

@@ -29,3 +29,5 @@ export * from './release/release.js';
 export * from './release/events.js';
 export * from './release/adapter.js';
 export * from './release/verify-step.js';
+export * from './release/git-tag.js';
+export type { GitTagChoice } from './release/git-tag-step.js';

@@ -34,6 +34,7 @@ export const PROBLEM_CODES = [
   'RATE_LIMITED',
   'PUBLISHED_CONTENT_DIFFERS',
   'OTP_REQUIRED',
+  'GIT_TAG_FAILED', // warning: a git tag for a published version could not be created (the publish stands)
   // verify
   'VERSION_NOT_FOUND',
   'ATTESTATIONS_MISSING',

@@ -2,6 +2,7 @@ import { ProvenantError, runRelease, type ProvenanceViaChoice, type PublisherReq
 import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import { readVerifyFlags } from '../verify-flags.js';
+import { appendChangesetsOutput, newTagLines } from '../render/new-tags.js';
 import type { Command } from './command.js';
 
 const RELEASE_FLAGS = {
@@ -14,6 +15,7 @@ const RELEASE_FLAGS = {
   'verify-timeout': { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  'git-tag': { type: 'boolean' },
   ...VERIFY_FLAGS,
 } as const;
 
@@ -39,6 +41,9 @@ Release flags:
   --verify-timeout <s>     how long to wait for attestations to appear (default 120)
   --dry-run                print the exact commands and file changes; publish nothing
   --force                  publish the ready packages even when others are blocked
+  --git-tag, --no-git-tag  tag each published version <name>@<version> (v<version> in a
+                           single-package repo) and print "New tag: …" lines as changeset
+                           publish does (default: on with changesets or a .changeset/ folder)
 Verification flags (as for verify):
   --expect-repository <url> --expect-workflow <path> --expect-ref <ref> --expect-issuer <url>
   --trusted-root <file> --npm-keys <file> --offline --tarball`,
@@ -82,6 +87,7 @@ Verification flags (as for verify):
       retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),
       dryRun: boolFlag(values, 'dry-run'),
       force: boolFlag(values, 'force'),
+      gitTag: typeof values['git-tag'] === 'boolean' ? values['git-tag'] : ('auto' as const),
       verify: verify
         ? { ...verifyFlags, timeoutMs: intFlag(values, 'verify-timeout', 120, { min: 0, max: 3600 }) * 1000 }
         : null,
@@ -94,6 +100,11 @@ Verification flags (as for verify):
       const result = await runRelease(releaseOptions, { ctx, signal, onEvent: (e) => progress.onEvent(e) });
       await progress.close();
       const code = emitReport(result.report, options, output, ctx.env);
+      // changesets/action learns what was published from these (stdout, or CHANGESETS_OUTPUT).
+      if (!output.json) for (const line of newTagLines(result.gitTags)) output.human(line);
+      const eventsFile = ctx.env.CHANGESETS_OUTPUT;
+      const unwritten = eventsFile ? appendChangesetsOutput(eventsFile, result.gitTags) : null;
+      if (unwritten) output.diag(unwritten);
       // A signal that lands after the last step still means the user interrupted: 130 (files are back).
       return signal.aborted ? 130 : code;
     } finally {

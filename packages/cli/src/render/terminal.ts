@@ -1,5 +1,6 @@
 import type { PackageReport, PackageStatus, Problem, Report } from '@provenant/core';
 import { painter, type Painter } from '../output.js';
+import { foldPackages, foldedLine } from './fold.js';
 
 const SYMBOL: Record<PackageStatus, string> = {
   ready: '✔',
@@ -44,8 +45,12 @@ function identityLine(pkg: PackageReport): string | null {
   return parts || null;
 }
 
-/** The human report: environment first, then one line per package with its problems and hints. */
-export function renderReport(report: Report, color: boolean): string {
+/**
+ * The human report: environment first, then one line per package with its
+ * problems and hints — what needs attention first; skipped packages with
+ * nothing to act on are counted in one line unless `verbose`.
+ */
+export function renderReport(report: Report, color: boolean, options: { verbose?: boolean } = {}): string {
   const p = painter(color);
   const env = report.environment;
   const out: string[] = [];
@@ -67,8 +72,9 @@ export function renderReport(report: Report, color: boolean): string {
   out.push('');
   out.push(p.bold('Packages'));
   if (report.packages.length === 0) out.push(p.dim('  (none)'));
-  const width = Math.min(48, Math.max(10, ...report.packages.map((x) => `${x.name}@${x.version}`.length)));
-  for (const pkg of report.packages) {
+  const { shown, folded } = foldPackages(report.packages, options.verbose === true);
+  const width = Math.min(48, Math.max(10, ...shown.map((x) => `${x.name}@${x.version}`.length)));
+  for (const pkg of shown) {
     const id = `${pkg.name}@${pkg.version}`;
     const line = `  ${paintStatus(p, pkg.status, SYMBOL[pkg.status])} ${pad(id, width)}  ${paintStatus(p, pkg.status, pad(pkg.status, 11))}${pkg.dir ? p.dim(pkg.dir) : ''}`;
     out.push(line);
@@ -76,6 +82,8 @@ export function renderReport(report: Report, color: boolean): string {
     if (identity) out.push(`      ${p.dim('signed by')} ${identity}`);
     for (const prob of pkg.problems) out.push(...renderProblem(p, prob, '      '));
   }
+  const foldLine = foldedLine(folded);
+  if (foldLine) out.push(`  ${p.dim('–')} ${p.dim(foldLine)}`);
   out.push('');
   const s = report.summary;
   const counts = (Object.keys(s) as (keyof typeof s)[])

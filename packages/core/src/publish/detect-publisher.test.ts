@@ -143,6 +143,42 @@ describe('detectPublisher', () => {
     expect(result.problems[0]!.hint).toContain('pnpm');
   });
 
+  it('changesets over pnpm with neither installed: one PUBLISHER_NOT_FOUND, not one per binary', async () => {
+    const result = await detectPublisher({
+      root: '/repo',
+      rootManifest: { devDependencies: { '@changesets/cli': '^2.31.0' } },
+      exists: (p) => p.endsWith('.changeset') || p.endsWith('pnpm-lock.yaml'),
+      readFile: () => null,
+      exec: fakeExec({ npm: '11.6.0' }),
+    });
+    expect(result.publisher).toBeNull();
+    expect(result.problems.map((p) => p.code)).toEqual(['PUBLISHER_NOT_FOUND']);
+    expect(result.problems[0]!.message).toContain('pnpm');
+    expect(result.problems[0]!.message).toContain('changeset');
+  });
+
+  it('changesets: each missing piece alone is still reported', async () => {
+    const input = {
+      root: '/repo',
+      rootManifest: { devDependencies: { '@changesets/cli': '^2.31.0' } },
+      exists: (p: string) => p.endsWith('.changeset') || p.endsWith('pnpm-lock.yaml'),
+    };
+    const noCli = await detectPublisher({
+      ...input,
+      readFile: () => null,
+      exec: fakeExec({ npm: '11.6.0', pnpm: '9.15.9' }),
+    });
+    expect(noCli.problems.map((p) => p.code)).toEqual(['PUBLISHER_NOT_FOUND']);
+    expect(noCli.problems[0]!.message).toContain('changeset');
+    const noPnpm = await detectPublisher({
+      ...input,
+      readFile: (p) => (p.endsWith('@changesets/cli/package.json') ? '{"version":"2.31.1"}' : null),
+      exec: fakeExec({ npm: '11.6.0' }),
+    });
+    expect(noPnpm.problems.map((p) => p.code)).toEqual(['PUBLISHER_NOT_FOUND']);
+    expect(noPnpm.problems[0]!.message).toContain('pnpm');
+  });
+
   it('parseVersionOutput', () => {
     expect(parseVersionOutput('v10.1.0\n')).toBe('10.1.0');
     expect(parseVersionOutput('4.10.0-rc.1')).toBe('4.10.0-rc.1');

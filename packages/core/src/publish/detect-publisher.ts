@@ -194,16 +194,17 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
           delegate: { name: delegateName, version: delegateVersion },
           yarnFlavor: null,
         };
-      } else {
+      } else if (delegateVersion) {
         notFound(
           'changeset',
           'Install the root dependencies first (`@changesets/cli` must be in node_modules).',
         );
       }
+      // One cause, one problem: without the delegate the root dependencies cannot be installed either.
       if (!delegateVersion)
         notFound(
-          delegateName,
-          `changesets publishes with ${delegateName}; install it before running provenant.`,
+          version ? delegateName : `${delegateName} --version\` nor \`changeset`,
+          `changesets publishes with ${delegateName}; install it before running provenant${version ? '' : ', then the root dependencies (`@changesets/cli` must be in node_modules)'}.`,
         );
       break;
     }

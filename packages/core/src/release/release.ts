@@ -23,6 +23,7 @@ import { dryRunCommands } from './dry-run.js';
 import { mergeReports } from './merge-reports.js';
 import { plannedTargets, registryReads } from './targets.js';
 import { startVerifyStep } from './verify-step.js';
+import { tagPublished, type GitTagChoice, type TagOutcome } from './git-tag-step.js';
 
 export interface ReleaseOptions {
   cwd: string;
@@ -39,6 +40,8 @@ export interface ReleaseOptions {
   dryRun?: boolean;
   /** Publish the ready packages even when some are blocked by package-level problems. */
   force?: boolean;
+  /** `--git-tag` / `--no-git-tag`; auto: on for changesets repos. */
+  gitTag?: GitTagChoice;
   /** null: `--no-verify`. */
   verify: {
     policy: IdentityPolicy;
@@ -60,6 +63,8 @@ export interface ReleaseResult {
   restored: RestoreOutcome;
   /** The exact commands (with `--dry-run`). */
   commands: string[];
+  /** The git tags for what was published (empty without --git-tag). */
+  gitTags: TagOutcome[];
 }
 
 const NOTHING_RESTORED: RestoreOutcome = { restored: [], failed: [] };
@@ -105,6 +110,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     packages: PackageReport[],
     restored = NOTHING_RESTORED,
     commands: string[] = [],
+    gitTags: TagOutcome[] = [],
   ): ReleaseResult => ({
     report: buildReport({
       command: 'release',
@@ -114,6 +120,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     }),
     restored,
     commands,
+    gitTags,
   });
 
   const blocked = check.packages.some((p) => p.status === 'blocked');
@@ -169,7 +176,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   }
 
   const client = registryReads(check, root, ctx, options.concurrency, options.registryTimeoutMs);
-  const env = { ...ctx.env };
+  // changesets 3.x would write its own git-tag events to changesets/action's file: ours replace them.
+  const env = { ...ctx.env, CHANGESETS_OUTPUT: undefined };
   const byName = new Map(targets.map((t) => [t.name, t]));
   const verifier = options.verify
     ? startVerifyStep(
@@ -275,8 +283,10 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     });
   }
 
+  const tagging = tagPublished(options.gitTag ?? 'auto', check, records, ctx);
   const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
-  return finish(mergeReports(check, records, verifications), restored);
+  const tagged = await tagging;
+  return finish(tagged.apply(mergeReports(check, records, verifications)), restored, [], tagged.tags);
 }
 
 /**
