@@ -46,16 +46,81 @@ describe('githubActionsEnv', () => {
 });
 
 describe('gitlabCiEnv', () => {
-  it('sets the detection variables and a SIGSTORE_ID_TOKEN', () => {
+  it('sets the detection variables, NPM_ID_TOKEN and SIGSTORE_ID_TOKEN with GitLab claims', () => {
     const env = gitlabCiEnv({ projectPath: 'acme/widgets' });
     expect(env).toMatchObject({
       GITLAB_CI: 'true',
       CI_SERVER_URL: 'https://gitlab.com',
       CI_PROJECT_URL: 'https://gitlab.com/acme/widgets',
       CI_PROJECT_PATH: 'acme/widgets',
+      CI_CONFIG_PATH: '.gitlab-ci.yml',
     });
-    expect(decodeJwtPayload(env.SIGSTORE_ID_TOKEN ?? '').project_path).toBe('acme/widgets');
-    expect(gitlabCiEnv({ projectPath: 'a/b', sigstoreIdToken: null }).SIGSTORE_ID_TOKEN).toBeUndefined();
+    expect(decodeJwtPayload(env.SIGSTORE_ID_TOKEN ?? '')).toMatchObject({
+      iss: 'https://gitlab.com',
+      aud: 'sigstore',
+      project_path: 'acme/widgets',
+      namespace_path: 'acme',
+      ci_config_ref_uri: 'gitlab.com/acme/widgets//.gitlab-ci.yml@refs/heads/main',
+      runner_environment: 'gitlab-hosted',
+      project_visibility: 'public',
+    });
+    expect(decodeJwtPayload(env.NPM_ID_TOKEN ?? '').aud).toBe('npm:127.0.0.1');
+    const none = gitlabCiEnv({ projectPath: 'a/b', sigstoreIdToken: null, npmIdToken: null });
+    expect(none.SIGSTORE_ID_TOKEN).toBeUndefined();
+    expect(none.NPM_ID_TOKEN).toBeUndefined();
+  });
+
+  it('takes the claims a test sets: tag, environment, CI file, visibility, runner, audience', () => {
+    const env = gitlabCiEnv({
+      projectPath: 'acme/sub/widgets',
+      ref: 'v1.0.0',
+      refType: 'tag',
+      environment: 'npm',
+      ciConfigPath: 'ci/release.yml',
+      projectVisibility: 'private',
+      runnerEnvironment: 'self-hosted',
+      npmAudience: 'npm:registry.npmjs.org',
+    });
+    expect(env).toMatchObject({
+      CI_COMMIT_TAG: 'v1.0.0',
+      CI_ENVIRONMENT_NAME: 'npm',
+      CI_PROJECT_VISIBILITY: 'private',
+    });
+    expect(env.CI_COMMIT_BRANCH).toBeUndefined();
+    expect(decodeJwtPayload(env.NPM_ID_TOKEN ?? '')).toMatchObject({
+      aud: 'npm:registry.npmjs.org',
+      sub: 'project_path:acme/sub/widgets:ref_type:tag:ref:v1.0.0',
+      ci_config_ref_uri: 'gitlab.com/acme/sub/widgets//ci/release.yml@refs/tags/v1.0.0',
+      namespace_path: 'acme/sub',
+      environment: 'npm',
+      project_visibility: 'private',
+      runner_environment: 'self-hosted',
+    });
+  });
+});
+
+describe('githubIdTokenClaims', () => {
+  it('names the environment in sub, and takes visibility, issuer, lifetime and extra claims', () => {
+    const claims = githubIdTokenClaims(
+      {
+        repository: 'acme/widgets',
+        environment: 'npm',
+        repositoryVisibility: 'private',
+        issuer: 'https://token.actions.githubusercontent.com/acme',
+        tokenLifetimeSeconds: -10,
+        extraClaims: { actor: 'someone', jti: null },
+      },
+      'npm:127.0.0.1',
+    );
+    expect(claims).toMatchObject({
+      sub: 'repo:acme/widgets:environment:npm',
+      environment: 'npm',
+      repository_visibility: 'private',
+      iss: 'https://token.actions.githubusercontent.com/acme',
+      actor: 'someone',
+    });
+    expect(claims.exp).toBeLessThan(Date.now() / 1000);
+    expect('jti' in claims).toBe(false);
   });
 });
 

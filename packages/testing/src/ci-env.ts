@@ -1,4 +1,14 @@
-import { encodeRequestToken, resolveGitHubIdentity, type GitHubIdentity } from './sigstore/id-token.js';
+import {
+  gitlabIdTokenClaims,
+  resolveGitLabIdentity,
+  type GitLabIdentity,
+} from './sigstore/gitlab-id-token.js';
+import {
+  IdTokenIssuer,
+  encodeRequestToken,
+  resolveGitHubIdentity,
+  type GitHubIdentity,
+} from './sigstore/id-token.js';
 
 type Env = Record<string, string>;
 
@@ -72,73 +82,78 @@ export function githubActionsEnv(options: GitHubActionsEnvOptions): Env {
   return env;
 }
 
-export interface GitLabCiEnvOptions {
-  /** `group/project` */
-  projectPath: string;
-  serverUrl?: string;
-  sha?: string;
-  ref?: string;
-  /** The SIGSTORE_ID_TOKEN value; a placeholder JWT when left out. null: leave the variable out. */
+export interface GitLabCiEnvOptions extends GitLabIdentity {
+  /**
+   * The rig's Sigstore: id tokens are signed with its key and the job routes `*.sigstore.dev`
+   * through it, so `npm publish --provenance` signs with a GitLab certificate. Without it the
+   * tokens are signed with a throwaway key (enough for detection and the registry's exchange).
+   */
+  sigstore?: SigstoreEndpoints & { mintIdToken(claims: Record<string, unknown>): string };
+  /** SIGSTORE_ID_TOKEN (audience `sigstore`); minted when left out; null leaves the variable out. */
   sigstoreIdToken?: string | null;
-  runnerId?: string;
+  /** NPM_ID_TOKEN (audience `npmAudience`) for npm trusted publishing; minted when left out; null leaves it out. */
+  npmIdToken?: string | null;
+  /** Default `npm:127.0.0.1` (the rig's registry; npmjs would be `npm:registry.npmjs.org`). */
+  npmAudience?: string;
 }
 
-/** The detection variables of a GitLab CI job (no signing: the rig's Fulcio speaks GitHub). */
+let throwawayIssuer: IdTokenIssuer | undefined;
+
+/**
+ * The environment of a GitLab CI job with `id_tokens:` for npm (NPM_ID_TOKEN) and Sigstore
+ * (SIGSTORE_ID_TOKEN), both carrying GitLab's claims (gitlab-id-token.ts).
+ */
 export function gitlabCiEnv(options: GitLabCiEnvOptions): Env {
-  const serverUrl = options.serverUrl ?? 'https://gitlab.com';
-  const projectUrl = `${serverUrl}/${options.projectPath}`;
-  const ref = options.ref ?? 'main';
-  const sha = options.sha ?? 'b'.repeat(40);
-  const [namespace = '', name = options.projectPath] = options.projectPath.split(/\/(?=[^/]+$)/);
+  const id = resolveGitLabIdentity(options);
+  const projectUrl = `${id.serverUrl}/${id.projectPath}`;
   const env: Env = {
     CI: 'true',
     GITLAB_CI: 'true',
     CI_SERVER: 'yes',
-    CI_SERVER_URL: serverUrl,
-    CI_SERVER_HOST: new URL(serverUrl).host,
-    CI_SERVER_PROTOCOL: new URL(serverUrl).protocol.replace(':', ''),
-    CI_PROJECT_PATH: options.projectPath,
+    CI_SERVER_URL: id.serverUrl,
+    CI_SERVER_HOST: id.host,
+    CI_SERVER_PROTOCOL: new URL(id.serverUrl).protocol.replace(':', ''),
+    CI_API_V4_URL: `${id.serverUrl}/api/v4`,
+    CI_PROJECT_ID: id.projectId,
+    CI_PROJECT_PATH: id.projectPath,
     CI_PROJECT_URL: projectUrl,
-    CI_PROJECT_NAME: name,
-    CI_PROJECT_NAMESPACE: namespace,
-    CI_PROJECT_VISIBILITY: 'public',
-    CI_COMMIT_SHA: sha,
-    CI_COMMIT_REF_NAME: ref,
-    CI_COMMIT_BRANCH: ref,
+    CI_PROJECT_NAME: id.projectName,
+    CI_PROJECT_NAMESPACE: id.namespacePath,
+    CI_PROJECT_VISIBILITY: id.projectVisibility,
+    CI_COMMIT_SHA: id.sha,
+    CI_COMMIT_REF_NAME: id.ref,
+    ...(id.refType === 'branch' ? { CI_COMMIT_BRANCH: id.ref } : { CI_COMMIT_TAG: id.ref }),
     CI_DEFAULT_BRANCH: 'main',
-    CI_CONFIG_PATH: '.gitlab-ci.yml',
-    CI_JOB_ID: '777',
+    CI_CONFIG_PATH: id.ciConfigPath,
+    CI_JOB_ID: id.jobId,
     CI_JOB_NAME: 'release',
-    CI_JOB_URL: `${projectUrl}/-/jobs/777`,
-    CI_PIPELINE_ID: '555',
-    CI_PIPELINE_URL: `${projectUrl}/-/pipelines/555`,
-    CI_RUNNER_ID: options.runnerId ?? '12270807',
+    CI_JOB_URL: `${projectUrl}/-/jobs/${id.jobId}`,
+    CI_PIPELINE_ID: id.pipelineId,
+    CI_PIPELINE_SOURCE: id.pipelineSource,
+    CI_PIPELINE_URL: `${projectUrl}/-/pipelines/${id.pipelineId}`,
+    CI_RUNNER_ID: id.runnerId,
     CI_RUNNER_DESCRIPTION: '3-blue.saas-linux-small-amd64.runners-manager.gitlab.com/default',
     CI_RUNNER_EXECUTABLE_ARCH: 'linux/amd64',
     CI_RUNNER_TAGS: '["saas-linux-small-amd64"]',
+    GITLAB_USER_LOGIN: 'release-bot',
+    ...(id.environment ? { CI_ENVIRONMENT_NAME: id.environment } : {}),
+    ...(options.sigstore ? sigstoreProxyEnv(options.sigstore) : {}),
   };
-  if (options.sigstoreIdToken !== null) {
-    env.SIGSTORE_ID_TOKEN =
-      options.sigstoreIdToken ?? placeholderGitLabToken(options.projectPath, serverUrl, ref);
+  const mint = (audience: string) => {
+    const claims = gitlabIdTokenClaims(options, audience);
+    if (options.sigstore) return options.sigstore.mintIdToken(claims);
+    throwawayIssuer ??= new IdTokenIssuer();
+    return throwawayIssuer.mint(claims);
+  };
+  if (options.sigstoreIdToken !== null) env.SIGSTORE_ID_TOKEN = options.sigstoreIdToken ?? mint('sigstore');
+  if (options.npmIdToken !== null) {
+    env.NPM_ID_TOKEN = options.npmIdToken ?? mint(options.npmAudience ?? 'npm:127.0.0.1');
   }
   return env;
 }
 
-function placeholderGitLabToken(projectPath: string, serverUrl: string, ref: string): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const host = new URL(serverUrl).host;
-  const claims = {
-    iss: serverUrl,
-    aud: 'sigstore',
-    sub: `project_path:${projectPath}:ref_type:branch:ref:${ref}`,
-    project_path: projectPath,
-    ci_config_ref_uri: `${host}/${projectPath}//.gitlab-ci.yml@refs/heads/${ref}`,
-  };
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
-}
-
 const CI_VARIABLE =
-  /^(CI|CI_.*|GITHUB_.*|GITLAB_.*|ACTIONS_.*|RUNNER_.*|SIGSTORE_.*|BUILDKITE.*|CIRCLECI|TRAVIS|JENKINS_URL|TF_BUILD|NPM_CONFIG_.*|PNPM_.*|YARN_.*|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS)$/i;
+  /^(CI|CI_.*|GITHUB_.*|GITLAB_.*|ACTIONS_.*|RUNNER_.*|SIGSTORE_.*|NPM_ID_TOKEN|BUILDKITE.*|CIRCLECI|TRAVIS|JENKINS_URL|TF_BUILD|NPM_CONFIG_.*|PNPM_.*|YARN_.*|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS)$/i;
 
 /**
  * process.env minus anything that would leak the outer CI or package-manager settings into a

@@ -3,7 +3,30 @@
 
 export { startRegistry, type Registry, type StartRegistryOptions } from './registry/start-registry.js';
 export type { RegistryFeatures } from './registry/verdaccio-config.js';
-export { writeNpmrc, writeYarnrc, npmrcLines, nerfDart, type RegistryAuth } from './registry/npmrc.js';
+export {
+  writeNpmrc,
+  writeYarnrc,
+  npmrcLines,
+  nerfDart,
+  type RegistryAuth,
+  type RegistryTarget,
+} from './registry/npmrc.js';
+export type { TrustedPublishingControls } from './registry/trusted-publishing/rig-controls.js';
+export type { ExchangeOverride } from './registry/trusted-publishing/trust-settings.js';
+export type { TrustedPublishingEvent } from './registry/trusted-publishing/exchange-service.js';
+export {
+  type TrustedPublisher,
+  type GitHubTrustedPublisher,
+  type GitLabTrustedPublisher,
+  type StoredTrustedPublisher,
+  type TrustedPublisherAction,
+} from './registry/trusted-publishing/trusted-publisher.js';
+export { REGISTRY_MESSAGES } from './registry/trusted-publishing/registry-answers.js';
+export {
+  GITHUB_OIDC_ISSUER,
+  GITLAB_OIDC_ISSUER,
+  decodeIdToken,
+} from './registry/trusted-publishing/id-token-check.js';
 export {
   prepublish,
   escapePackageName,
@@ -18,8 +41,17 @@ export {
   GITHUB_ISSUER,
   githubIdTokenClaims,
   resolveGitHubIdentity,
+  encodeRequestToken,
   type GitHubIdentity,
+  type JwksDocument,
 } from './sigstore/id-token.js';
+export {
+  GITLAB_ISSUER,
+  gitlabIdTokenClaims,
+  resolveGitLabIdentity,
+  type GitLabIdentity,
+} from './sigstore/gitlab-id-token.js';
+export { FULCIO_OIDS } from './sigstore/fulcio-extensions.js';
 export {
   loadTrustMaterial,
   verifyBundle,

@@ -8,3 +8,7 @@ export const verdaccioPluginsDir = fileURLToPath(new URL('../verdaccio-plugins',
 export const verdaccioChildScript = fileURLToPath(
   new URL('../dist/registry/verdaccio-child.js', import.meta.url),
 );
+/** The compiled trusted-publishing service our Verdaccio plugin imports (from dist/, like the child). */
+export const trustedPublishingServiceModule = fileURLToPath(
+  new URL('../dist/registry/trusted-publishing/exchange-service.js', import.meta.url),
+);

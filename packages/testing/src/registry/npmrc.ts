@@ -13,15 +13,22 @@ export function nerfDart(registryUrl: string): string {
   return `//${url.host}${path}`;
 }
 
-/** The lines of an `.npmrc` pointing npm at the registry with its token. */
-export function npmrcLines(registry: RegistryAuth): string[] {
-  return [`registry=${registry.url}`, `${nerfDart(registry.url)}:_authToken=${registry.token}`];
+/** A registry and, unless null (a tokenless job: trusted publishing), its token. */
+export interface RegistryTarget {
+  url: string;
+  token: string | null;
+}
+
+/** The lines of an `.npmrc` pointing npm at the registry with its token (none when `token` is null). */
+export function npmrcLines(registry: RegistryTarget): string[] {
+  const auth = registry.token === null ? [] : [`${nerfDart(registry.url)}:_authToken=${registry.token}`];
+  return [`registry=${registry.url}`, ...auth];
 }
 
 /** Writes `<dir>/.npmrc` (replacing it) and returns its path. */
 export async function writeNpmrc(
   dir: string,
-  registry: RegistryAuth,
+  registry: RegistryTarget,
   extraLines: string[] = [],
 ): Promise<string> {
   const path = join(dir, '.npmrc');
@@ -32,13 +39,13 @@ export async function writeNpmrc(
 /** Writes `<dir>/.yarnrc.yml` for yarn berry against a plain-HTTP local registry. */
 export async function writeYarnrc(
   dir: string,
-  registry: RegistryAuth,
+  registry: RegistryTarget,
   extraLines: string[] = [],
 ): Promise<string> {
   const path = join(dir, '.yarnrc.yml');
   const lines = [
     `npmRegistryServer: "${registry.url.replace(/\/$/, '')}"`,
-    `npmAuthToken: "${registry.token}"`,
+    ...(registry.token === null ? [] : [`npmAuthToken: "${registry.token}"`]),
     'unsafeHttpWhitelist: ["127.0.0.1", "localhost"]',
     'nodeLinker: node-modules',
     'enableTelemetry: false',

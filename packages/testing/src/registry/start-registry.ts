@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { verdaccioChildScript } from '../package-paths.js';
 import { makeTempDir, removeDir } from '../temp-dir.js';
 import { createRegistryKeys, type NpmKeysDocument } from './npm-keys.js';
+import {
+  trustFilesIn,
+  trustedPublishingControls,
+  type TrustedPublishingControls,
+} from './trusted-publishing/rig-controls.js';
 import { buildVerdaccioConfig, type RegistryFeatures } from './verdaccio-config.js';
 
 export interface StartRegistryOptions extends RegistryFeatures {
@@ -17,7 +22,8 @@ export interface StartRegistryOptions extends RegistryFeatures {
   keepDir?: boolean;
 }
 
-export interface Registry {
+/** The registry, with npm trusted publishing controls (trusted-publishing/rig-controls.ts). */
+export interface Registry extends TrustedPublishingControls {
   /** `http://127.0.0.1:<port>/` (with the trailing slash npm writes). */
   url: string;
   port: number;
@@ -33,6 +39,8 @@ export interface Registry {
   npmKeysPath: string;
   npmKeys: NpmKeysDocument;
   keyid: string;
+  /** Creates another user and returns its token (e.g. one to revoke). */
+  addUser(user: { name: string; password: string }): Promise<string>;
   /** Everything Verdaccio printed (logs are at level `error`). */
   output(): string;
   stop(): Promise<void>;
@@ -128,6 +136,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     npmKeysPath: keys.npmKeysPath,
     rekorUrl: options.rekorUrl ?? null,
     features: options,
+    trustFiles: trustFilesIn(dir),
   });
   await writeFile(configPath, JSON.stringify(config, null, 2));
 
@@ -166,6 +175,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       npmKeysPath: keys.npmKeysPath,
       npmKeys: keys.npmKeys,
       keyid: keys.keyid,
+      addUser: (other) => createUser(url, other),
+      ...trustedPublishingControls(trustFilesIn(dir)),
       output,
       stop,
     };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { verdaccioPluginsDir } from '../package-paths.js';
+import { trustedPublishingServiceModule, verdaccioPluginsDir } from '../package-paths.js';
 
 export interface RegistryFeatures {
   /** Accept provenance bundles, set `dist.attestations`, serve `/-/npm/v1/attestations`. Default true. */
@@ -8,6 +8,11 @@ export interface RegistryFeatures {
   publishAttestation?: boolean;
   /** Add `dist.signatures` and serve `/-/npm/v1/keys`. Default true. */
   signatures?: boolean;
+  /**
+   * npm trusted publishing: the OIDC token exchange, `_npmUser`, the publish guard and
+   * `/-/package/<name>/visibility`. Default true.
+   */
+  trustedPublishing?: boolean;
   /**
    * Load our middleware at all. `false` gives stock Verdaccio 6, which rejects a publish
    * with provenance (`E400 unsupported registry call`). Default true.
@@ -22,6 +27,8 @@ export interface VerdaccioConfigInput {
   npmKeysPath: string;
   rekorUrl: string | null;
   features: RegistryFeatures;
+  /** Files shared with the test process (trusted-publishing/rig-controls.ts). */
+  trustFiles: { settingsFile: string; eventsFile: string };
 }
 
 /** Verdaccio's config as an object (written as JSON, which its YAML loader reads). */
@@ -39,6 +46,14 @@ export function buildVerdaccioConfig(input: VerdaccioConfigInput): Record<string
       privateKeyFile: input.privateKeyPath,
       keysFile: input.npmKeysPath,
       rekorUrl: input.rekorUrl,
+      trustedPublishing:
+        features.trustedPublishing === false
+          ? null
+          : {
+              ...input.trustFiles,
+              storageDir: input.storageDir,
+              serviceModule: trustedPublishingServiceModule,
+            },
     };
   }
   return {

@@ -21,10 +21,25 @@ export interface GitHubIdentity {
   repositoryId?: string;
   repositoryOwnerId?: string;
   serverUrl?: string;
+  /** The job's deployment `environment:` (claim `environment`; `sub` then names it). */
+  environment?: string;
+  /** Claim `repository_visibility`. Default `public`. */
+  repositoryVisibility?: 'public' | 'private' | 'internal';
+  /** Claim `iss`. Default GitHub's; an enterprise-scoped one is `https://token.actions.githubusercontent.com/<slug>`. */
+  issuer?: string;
+  /** Seconds from minting to `exp`. Default 600 (GitHub: 5–10 min); 0 or less mints an expired token. */
+  tokenLifetimeSeconds?: number;
+  /** Claims set last, over the computed ones; a null value removes the claim (e.g. `{ exp: null }`). */
+  extraClaims?: Record<string, unknown>;
 }
 
-export type ResolvedGitHubIdentity = Required<Omit<GitHubIdentity, 'jobWorkflowRef'>> & {
+type OptionalIdentityFields = 'jobWorkflowRef' | 'environment' | 'extraClaims' | 'tokenLifetimeSeconds';
+
+export type ResolvedGitHubIdentity = Required<Omit<GitHubIdentity, OptionalIdentityFields>> & {
   jobWorkflowRef: string;
+  environment: string | null;
+  tokenLifetimeSeconds: number;
+  extraClaims: Record<string, unknown>;
 };
 
 export function resolveGitHubIdentity(identity: GitHubIdentity): ResolvedGitHubIdentity {
@@ -43,23 +58,46 @@ export function resolveGitHubIdentity(identity: GitHubIdentity): ResolvedGitHubI
     repositoryId: identity.repositoryId ?? '100001',
     repositoryOwnerId: identity.repositoryOwnerId ?? '200002',
     serverUrl: identity.serverUrl ?? 'https://github.com',
+    environment: identity.environment ?? null,
+    repositoryVisibility: identity.repositoryVisibility ?? 'public',
+    issuer: identity.issuer ?? GITHUB_ISSUER,
+    tokenLifetimeSeconds: identity.tokenLifetimeSeconds ?? 600,
+    extraClaims: identity.extraClaims ?? {},
   };
 }
 
-/** The claims GitHub puts in an Actions OIDC token (the ones Fulcio reads, and a few more). */
+/** `claims` with `extra` laid over them; a null in `extra` removes that claim. */
+export function overlayClaims(
+  claims: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const result = { ...claims };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === null) delete result[key];
+    else result[key] = value;
+  }
+  return result;
+}
+
+/**
+ * The claims GitHub puts in an Actions OIDC token (the ones Fulcio and npm's exchange read, and
+ * a few more). `workflow_ref` is the calling workflow; `job_workflow_ref` the reusable one if any.
+ */
 export function githubIdTokenClaims(identity: GitHubIdentity, audience: string): Record<string, unknown> {
   const id = resolveGitHubIdentity(identity);
   const now = Math.floor(Date.now() / 1000);
   const owner = id.repository.split('/')[0] ?? id.repository;
   const workflowRef = `${id.repository}/${id.workflow}@${id.ref}`;
-  return {
+  const claims: Record<string, unknown> = {
     jti: randomUUID(),
-    sub: `repo:${id.repository}:ref:${id.ref}`,
+    sub: id.environment
+      ? `repo:${id.repository}:environment:${id.environment}`
+      : `repo:${id.repository}:ref:${id.ref}`,
     aud: audience,
-    iss: GITHUB_ISSUER,
+    iss: id.issuer,
     iat: now,
     nbf: now - 5,
-    exp: now + 600,
+    exp: now + id.tokenLifetimeSeconds,
     ref: id.ref,
     ref_type: id.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
     sha: id.sha,
@@ -67,7 +105,7 @@ export function githubIdTokenClaims(identity: GitHubIdentity, audience: string):
     repository_id: id.repositoryId,
     repository_owner: owner,
     repository_owner_id: id.repositoryOwnerId,
-    repository_visibility: 'public',
+    repository_visibility: id.repositoryVisibility,
     run_id: id.runId,
     run_number: '1',
     run_attempt: id.runAttempt,
@@ -80,6 +118,8 @@ export function githubIdTokenClaims(identity: GitHubIdentity, audience: string):
     job_workflow_ref: id.jobWorkflowRef,
     job_workflow_sha: id.sha,
   };
+  if (id.environment) claims.environment = id.environment;
+  return overlayClaims(claims, id.extraClaims);
 }
 
 const REQUEST_TOKEN_PREFIX = 'rig.';
@@ -105,13 +145,26 @@ function base64urlJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** Signs JWTs (ES256) with a key made for this rig. Nothing checks the signature but it is real. */
+/** A JSON Web Key Set, as an OIDC issuer publishes it (`jwks_uri`). */
+export interface JwksDocument {
+  keys: Array<Record<string, unknown>>;
+}
+
+/**
+ * Signs JWTs (ES256) with a key made for this rig. The signature is real; the registry checks it
+ * only after `registry.requireSignedIdTokens(sigstore.idTokenJwks)`.
+ */
 export class IdTokenIssuer {
   private readonly privateKey: KeyObject;
   readonly keyId = randomUUID();
+  readonly jwks: JwksDocument;
 
   constructor() {
-    this.privateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    this.privateKey = privateKey;
+    this.jwks = {
+      keys: [{ ...publicKey.export({ format: 'jwk' }), kid: this.keyId, alg: 'ES256', use: 'sig' }],
+    };
   }
 
   mint(claims: Record<string, unknown>): string {

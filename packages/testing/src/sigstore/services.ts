@@ -3,7 +3,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio/index.js';
 import { initializeTLog, rekorHandler } from '@sigstore/mock/dist/rekor/index.js';
 import { initializeTSA, tsaHandler } from '@sigstore/mock/dist/timestamp/index.js';
+import type { CA, ExtensionValue } from '@sigstore/mock/dist/fulcio/ca.js';
 import type { HandlerFn } from '@sigstore/mock/dist/shared.types.js';
+import {
+  gitlabCertificateExtensions,
+  gitlabSubjectAltName,
+  githubExtraExtensions,
+  isGitLabToken,
+} from './fulcio-extensions.js';
 import { GITHUB_ISSUER, decodeJwtPayload, withJwtPayload } from './id-token.js';
 import { canonicalizeProposedEntry } from './rekor-entries.js';
 import { buildTrustedRoot } from './trusted-root.js';
@@ -21,32 +28,47 @@ const SAN_CLAIM = 'provenant_rig_san';
 
 const newKeyPair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 
-/** What real Fulcio puts in the SAN: the workflow URI for GitHub, else the email or subject. */
+/** What real Fulcio puts in the SAN: the workflow URI for GitHub or GitLab, else the email or subject. */
 function subjectAltNameFor(claims: Record<string, unknown>): string {
-  if (claims.iss === GITHUB_ISSUER && typeof claims.job_workflow_ref === 'string') {
+  // GitHub's issuer, or an enterprise-scoped one (`…/<slug>`).
+  if (String(claims.iss).startsWith(GITHUB_ISSUER) && typeof claims.job_workflow_ref === 'string') {
     return `https://github.com/${claims.job_workflow_ref}`;
   }
-  if (typeof claims.ci_config_ref_uri === 'string') return `https://${claims.ci_config_ref_uri}`;
+  if (isGitLabToken(claims)) return gitlabSubjectAltName(claims);
   if (typeof claims.email === 'string') return claims.email;
   return typeof claims.sub === 'string' ? claims.sub : 'NO-SUBJECT';
 }
 
-function withFulcioSubject(fn: HandlerFn): HandlerFn {
+/**
+ * The mock Fulcio, per request: it signs with the SAN real Fulcio would write, and with the
+ * extensions real Fulcio derives — the mock's GitHub ones (plus the deployment environment),
+ * or GitLab's, which the mock does not know (fulcio-extensions.ts).
+ */
+function fulcioLikeReal(ca: CA): HandlerFn {
   return async (body) => {
     let request: { credentials?: { oidcIdentityToken?: string } };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
-      return fn(body);
+      return fulcioHandler(ca, { subjectClaim: SAN_CLAIM }).fn(body);
     }
     const token = request.credentials?.oidcIdentityToken;
-    if (!token) return fn(body);
+    if (!token) return fulcioHandler(ca, { subjectClaim: SAN_CLAIM }).fn(body);
     const claims = decodeJwtPayload(token);
     request.credentials = {
       ...request.credentials,
       oidcIdentityToken: withJwtPayload(token, { ...claims, [SAN_CLAIM]: subjectAltNameFor(claims) }),
     };
-    return fn(JSON.stringify(request));
+    const extensions = (fromMock: ExtensionValue[]) =>
+      isGitLabToken(claims)
+        ? gitlabCertificateExtensions(claims)
+        : [...fromMock, ...githubExtraExtensions(claims)];
+    const issuing: CA = {
+      rootCertificate: ca.rootCertificate,
+      issueCertificate: (options) =>
+        ca.issueCertificate({ ...options, extensions: extensions(options.extensions ?? []) }),
+    };
+    return fulcioHandler(issuing, { subjectClaim: SAN_CLAIM }).fn(JSON.stringify(request));
   };
 }
 
@@ -72,11 +94,11 @@ export async function createSigstoreServices(): Promise<SigstoreServices> {
   const tlog = await initializeTLog('https://rekor.sigstore.dev', tlogKeys);
   const tsa = await initializeTSA(newKeyPair());
 
-  const fulcio = fulcioHandler(ca, { subjectClaim: SAN_CLAIM });
+  const fulcioPath = fulcioHandler(ca).path;
   const rekor = rekorHandler(tlog);
   const timestamp = tsaHandler(tsa);
   const routes = new Map<string, HandlerFn>([
-    [fulcio.path, withFulcioSubject(fulcio.fn)],
+    [fulcioPath, fulcioLikeReal(ca)],
     [rekor.path, withCanonicalEntries(rekor.fn)],
     [timestamp.path, timestamp.fn],
   ]);

@@ -4,7 +4,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir, removeDir } from '../temp-dir.js';
-import { IdTokenIssuer, decodeRequestToken, githubIdTokenClaims } from './id-token.js';
+import { IdTokenIssuer, decodeRequestToken, githubIdTokenClaims, type JwksDocument } from './id-token.js';
 import { createSigstoreServices } from './services.js';
 import { createTlsMaterial } from './tls-ca.js';
 
@@ -24,6 +24,8 @@ export interface Sigstore {
   dir: string;
   /** Signs a JWT with the rig's OIDC key (e.g. a GitLab SIGSTORE_ID_TOKEN). */
   mintIdToken(claims: Record<string, unknown>): string;
+  /** The public key of that OIDC key (also served at `GET /oidc/jwks`). */
+  idTokenJwks: JwksDocument;
   /** Every request served, in order (`host` is the proxied host, or `local`). */
   requests: Array<{ host: string; method: string; path: string; status: number }>;
   stop(): Promise<void>;
@@ -77,6 +79,8 @@ export async function startSigstore(options: StartSigstoreOptions = {}): Promise
         JSON.stringify({ count: 1, value: issuer.mint(githubIdTokenClaims(identity, audience)) }),
       );
     }
+    if (req.method === 'GET' && url.pathname === '/oidc/jwks')
+      return send(res, 200, JSON.stringify(issuer.jwks));
     if (req.method === 'GET' && url.pathname === '/trusted_root.json') {
       return send(res, 200, JSON.stringify(services.trustedRoot));
     }
@@ -141,6 +145,7 @@ export async function startSigstore(options: StartSigstoreOptions = {}): Promise
     trustedRoot: services.trustedRoot,
     dir,
     mintIdToken: (claims) => issuer.mint(claims),
+    idTokenJwks: issuer.jwks,
     requests,
     stop: async () => {
       for (const socket of sockets) socket.destroy();

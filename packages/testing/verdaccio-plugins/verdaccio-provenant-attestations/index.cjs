@@ -4,10 +4,13 @@
 //   - PUT /<name>: takes the `<name>-<version>.sigstore` attachment off the publish
 //     (Verdaccio rejects more than one attachment), adds dist.signatures and
 //     dist.attestations, and stores the bundles once Verdaccio has accepted the version;
-//   - GET /-/npm/v1/attestations/<name>@<version> and GET /-/npm/v1/keys.
+//   - GET /-/npm/v1/attestations/<name>@<version> and GET /-/npm/v1/keys;
+//   - npm trusted publishing (trusted-publishing.cjs): the OIDC token exchange and the
+//     publish guard, when `trustedPublishing` is configured.
 const { AttestationStore } = require('./store.cjs');
 const { RegistrySigner } = require('./sign.cjs');
 const { createPublishMiddleware } = require('./publish.cjs');
+const { registerTrustedPublishing } = require('./trusted-publishing.cjs');
 
 const ATTESTATIONS_PREFIX = '/-/npm/v1/attestations/';
 
@@ -25,6 +28,7 @@ class ProvenantAttestations {
       publishAttestation: config.publishAttestation !== false,
       signatures: config.signatures !== false,
     };
+    this.trustedPublishing = config.trustedPublishing || null;
     this.store = new AttestationStore(config.storeDir);
     this.signer = new RegistrySigner({
       privateKeyFile: config.privateKeyFile,
@@ -50,6 +54,8 @@ class ProvenantAttestations {
       return sendJson(res, 200, { attestations: found });
     });
 
+    // Before the publish middleware: the guard decides who may PUT, the middleware reads the body.
+    if (this.trustedPublishing) registerTrustedPublishing(app, this.trustedPublishing, this.logger);
     app.put(/^\/(?!-\/).+/, createPublishMiddleware({ settings, signer, store, logger: this.logger }));
   }
 }

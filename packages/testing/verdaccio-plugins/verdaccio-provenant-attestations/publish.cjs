@@ -84,6 +84,9 @@ async function decoratePublish(req, res, { settings, signer, store }) {
   const name = body.name;
   const version = versions[0];
   const manifest = body.versions[version];
+  // Who published, as registry.npmjs.org records it (with `trustedPublisher` for an exchanged token).
+  if (req.provenantNpmUser && manifest && typeof manifest === 'object')
+    manifest._npmUser = req.provenantNpmUser;
   const bundleKey = `${name}-${version}.sigstore`;
   const bundleAttachment = attachments[bundleKey];
   delete attachments[bundleKey];
