@@ -1,17 +1,27 @@
 // Our own release, with our own tool: the publish half of .github/workflows/release.yml
 // (the changesets/action step in publish mode, then every step after it), read from the YAML
 // and run by the simulated runner in a GitHub Actions job of provenant/provenant, against the
-// local registry and Sigstore, on a checkout of this repository. Every @provenant/* package
-// must end verified. The rig's only additions to the workflow's commands are the flags that
+// local registry and Sigstore, on a checkout of this repository. The registry speaks npm
+// trusted publishing, configured for @provenant/* and this workflow; the workflow holds no
+// token. Every @provenant/* package must end verified, published through the OIDC exchange.
+// The rig's only additions to the workflow's commands are the flags that
 // point verification at the local Sigstore's trust material (`--trusted-root`, `--npm-keys`).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, githubActionsEnv, makeTempDir, run, toolPathEnv } from '../packages/testing/dist/index.js';
+import {
+  cleanEnv,
+  githubActionsEnv,
+  makeTempDir,
+  npmrcLines,
+  prepublish,
+  run,
+  toolPathEnv,
+} from '../packages/testing/dist/index.js';
 import { readYaml, runSteps, type StepDefinition } from './helpers/actions-runner.js';
 import { releasesFromStdout } from './helpers/changesets-action.js';
-import { PUBLISHED_PACKAGES, manifestOf, writeUserNpmrc } from './helpers/packed-cli.js';
+import { PUBLISHED_PACKAGES, manifestOf } from './helpers/packed-cli.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 import { startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
 
@@ -70,6 +80,18 @@ describe('.github/workflows/release.yml, publish half', () => {
     rig = await startRig();
     temp = await makeTempDir('own-release');
     rig.temp.push(temp);
+    // Set up once by a maintainer (SPEC §7): each package bootstrapped by hand, then its trusted
+    // publisher names this repository and this workflow file.
+    for (const { name } of PUBLISHED_PACKAGES.map(manifestOf)) {
+      await prepublish(rig.registry, { name, version: '0.0.1' });
+      await rig.registry.setTrustedPublisher(name, {
+        provider: 'github',
+        repository: REPOSITORY,
+        workflow: WORKFLOW_FILE.split('/').pop()!,
+      });
+    }
+    // After the registry calls: a checkout takes seconds, longer than Verdaccio keeps an idle
+    // connection, and prepublish's fetch would reuse the closed one ("other side closed").
     dir = join(temp, 'provenant');
     checkout(dir);
   }, 120_000);
@@ -99,16 +121,21 @@ describe('.github/workflows/release.yml, publish half', () => {
     const steps = job.steps.slice(changesetsIndex).map((s) => (s.run ? { ...s, run: rigCommand(s.run) } : s));
     const packages = PUBLISHED_PACKAGES.map(manifestOf);
     const summary = join(temp, 'step-summary.md');
+    const runnerNpmrc = join(temp, 'runner.npmrc');
+    writeFileSync(runnerNpmrc, `${npmrcLines(rig.registry).join('\n')}\n`);
     const env = {
       ...toolPathEnv(cleanEnv()),
       ...githubActionsEnv({ sigstore: rig.sigstore, repository: REPOSITORY, workflow: WORKFLOW_FILE }),
-      // The runner's npm config: the local registry, with a token until the rig's registry speaks
-      // the trusted-publishing exchange (the workflow itself holds none).
-      NPM_CONFIG_USERCONFIG: await writeUserNpmrc(join(temp, 'runner.npmrc'), rig.registry, false),
+      // The runner's npm config: the local registry. Provenant's check still holds trusted
+      // publishing to registry.npmjs.org only (AUTH_MISSING elsewhere) until the trusted-publishing
+      // issue lands, so the runner carries a token; npm >= 11.5.1 exchanges the job's OIDC token
+      // first and publishes with that (asserted below), as on npmjs.
+      NPM_CONFIG_USERCONFIG: runnerNpmrc,
       GITHUB_STEP_SUMMARY: summary,
       GITHUB_WORKSPACE: dir,
       RUNNER_TEMP: join(temp, 'runner-temp'),
     };
+    const eventsBefore = (await rig.registry.trustedPublishingEvents()).length;
     const result = await runSteps(steps, {
       env,
       cwd: dir,
@@ -170,5 +197,12 @@ describe('.github/workflows/release.yml, publish half', () => {
     const tags = execFileSync('git', ['tag'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').sort();
     expect(tags).toEqual(packages.map((p) => `${p.name}@${p.version}`).sort());
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+    // published through the OIDC exchange, never a token
+    const authorized = (await rig.registry.trustedPublishingEvents())
+      .slice(eventsBefore)
+      .filter((e) => e.type === 'publish-authorized' && e.packageName.startsWith('@provenant/'));
+    expect(
+      authorized.map((e) => [e.packageName, e.type === 'publish-authorized' ? e.auth : null]).sort(),
+    ).toEqual(packages.map((p) => [p.name, 'oidc']).sort());
   });
 });
