@@ -7,30 +7,34 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeTempDir,
-  removeDir,
-  startRegistry,
-  writeNpmrc,
-  type Registry,
-} from '../packages/testing/dist/index.js';
-import { check, codes, envCodes, localEnv, STACK_TRACE, statuses, treeHash } from './helpers/check-rig.js';
+import { writeNpmrc, type Registry } from '../packages/testing/dist/index.js';
+import { check, localEnv } from './helpers/check-rig.js';
 import type { CliResult } from './helpers/run-cli.js';
+import {
+  codes,
+  envCodes,
+  STACK_TRACE,
+  startRig,
+  statuses,
+  stopRig,
+  tempDir,
+  treeHash,
+  type Rig,
+} from './helpers/rig.js';
 
+let rig: Rig;
 let registry: Registry;
 let home: string;
-const temp: string[] = [];
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  home = await makeTempDir('bad-home');
-  temp.push(home);
+  rig = await startRig();
+  registry = rig.registry;
+  home = await tempDir(rig, 'bad-home');
 });
 afterAll(async () => {
   for (const server of servers) server.close();
-  await registry?.stop();
-  await Promise.all(temp.map((d) => removeDir(d)));
+  await stopRig(rig);
 });
 
 const REPO = 'https://github.com/acme/widgets';
@@ -46,8 +50,7 @@ const manifest = (name: string, extra: Record<string, unknown> = {}) =>
 
 /** Writes `files` (path → text) into a fresh temp dir with a token for the rig's registry. */
 async function tree(files: Record<string, string>): Promise<string> {
-  const dir = await makeTempDir('bad-input');
-  temp.push(dir);
+  const dir = await tempDir(rig, 'bad-input');
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), text);
@@ -287,8 +290,7 @@ describe.concurrent('provenant check: registries that cannot answer', () => {
   });
 
   it('a publisher missing from PATH: PUBLISHER_NOT_FOUND, exit 1', async () => {
-    const emptyBin = await makeTempDir('bad-bin');
-    temp.push(emptyBin);
+    const emptyBin = await tempDir(rig, 'bad-bin');
     const env = { ...localEnv(home), PATH: emptyBin };
     const result = await checkIn(dir, ['--registry', registry.url, '--publisher', 'pnpm'], env);
     expect(result.code).toBe(1);

@@ -4,16 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeTempDir,
-  makeWorkspace,
-  prepublish,
-  removeDir,
-  startRegistry,
-  writeNpmrc,
-  type Registry,
-  type WorkspaceSpec,
-} from '../packages/testing/dist/index.js';
+import { prepublish, writeNpmrc, type Registry, type WorkspaceSpec } from '../packages/testing/dist/index.js';
 import {
   check,
   codes,
@@ -24,26 +15,26 @@ import {
   statuses,
   treeHash,
 } from './helpers/check-rig.js';
+import { fixture as rigFixture, startRig, stopRig, tempDir, type Rig } from './helpers/rig.js';
 
 const GITHUB_REPO = 'https://github.com/acme/widgets';
 const GITLAB_REPO = 'https://gitlab.com/acme/widgets';
 
+let rig: Rig;
 let registry: Registry;
 let home: string;
-const temp: string[] = [];
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  home = await makeTempDir('check-home');
-  temp.push(home);
+  rig = await startRig();
+  registry = rig.registry;
+  home = await tempDir(rig, 'check-home');
   // Already published: chk-cli@1.0.0 (skipped) and an older @chk2/old (no longer a first publish).
   await prepublish(registry, { name: 'chk-cli', version: '1.0.0' });
   await prepublish(registry, { name: 'chk-gl-cli', version: '1.0.0' });
   await prepublish(registry, { name: '@chk2/old', version: '0.9.0' });
 });
 afterAll(async () => {
-  await registry?.stop();
-  await Promise.all(temp.map((d) => removeDir(d)));
+  await stopRig(rig);
 });
 
 /** Scoped, internal deps, one private, one already published; all well configured. */
@@ -56,16 +47,12 @@ function healthy(prefix: string): WorkspaceSpec['packages'] {
   ];
 }
 
-async function fixture(
+/** A monorepo (no git) with `.npmrc` for the rig: its token, or only the `registry=` line. */
+function fixture(
   spec: Partial<WorkspaceSpec> & Pick<WorkspaceSpec, 'packages'>,
   token = true,
 ): Promise<string> {
-  const dir = await makeTempDir('check-e2e');
-  temp.push(dir);
-  await makeWorkspace(dir, { repository: GITHUB_REPO, ...spec });
-  if (token) await writeNpmrc(dir, registry);
-  else writeFileSync(join(dir, '.npmrc'), `registry=${registry.url}\n`);
-  return dir;
+  return rigFixture(rig, { repository: GITHUB_REPO, git: false, ...spec }, { token, label: 'check-e2e' });
 }
 
 describe.concurrent('provenant check under GitHub Actions', () => {
@@ -76,8 +63,7 @@ describe.concurrent('provenant check under GitHub Actions', () => {
 
   it('reports ready/skipped, exit 0, pure JSON on stdout, writes --report and --summary, changes no file', async () => {
     const before = treeHash(dir);
-    const out = await makeTempDir('check-out');
-    temp.push(out);
+    const out = await tempDir(rig, 'check-out');
     const stepSummary = join(out, 'step-summary.md');
     writeFileSync(stepSummary, '# earlier step\n');
     const result = await check(
@@ -129,8 +115,7 @@ describe.concurrent('provenant check under GitHub Actions', () => {
   });
 
   it('appends the Markdown summary to $GITHUB_STEP_SUMMARY when --summary is not given', async () => {
-    const out = await makeTempDir('check-out');
-    temp.push(out);
+    const out = await tempDir(rig, 'check-out');
     const stepSummary = join(out, 'step-summary.md');
     writeFileSync(stepSummary, '# earlier step\n');
     const result = await check(
@@ -279,8 +264,7 @@ describe.concurrent('provenant check: package rules', () => {
     expect(treeHash(dir)).toBe(before);
 
     // a token in the user's .npmrc counts too
-    const userHome = await makeTempDir('check-home-token');
-    temp.push(userHome);
+    const userHome = await tempDir(rig, 'check-home-token');
     await writeNpmrc(userHome, registry);
     const present = await check(dir, ['--json'], githubEnv(userHome, 'acme/widgets'));
     expect(present.code, present.stderr).toBe(0);

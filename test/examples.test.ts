@@ -5,24 +5,9 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  changesetBin,
-  makeTempDir,
-  prepublish,
-  removeDir,
-  startRegistry,
-  type Registry,
-} from '../packages/testing/dist/index.js';
-import {
-  check,
-  codes,
-  envCodes,
-  githubEnv,
-  gitlabEnv,
-  localEnv,
-  statuses,
-  treeHash,
-} from './helpers/check-rig.js';
+import { changesetBin, prepublish, type Registry } from '../packages/testing/dist/index.js';
+import { check, githubEnv, gitlabEnv, localEnv } from './helpers/check-rig.js';
+import { codes, envCodes, startRig, statuses, stopRig, tempDir, treeHash, type Rig } from './helpers/rig.js';
 import { REPO_ROOT } from './helpers/run-cli.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
@@ -55,21 +40,20 @@ function readmeReport(example: string): ReadmePackage[] {
   return out;
 }
 
+let rig: Rig;
 let registry: Registry;
-const temp: string[] = [];
 
 beforeAll(async () => {
-  registry = await startRegistry();
+  rig = await startRig();
+  registry = rig.registry;
 });
 afterAll(async () => {
-  await registry?.stop();
-  await Promise.all(temp.map((d) => removeDir(d)));
+  await stopRig(rig);
 });
 
 /** A copy of the example in a temp dir. */
 async function copyExample(example: string): Promise<string> {
-  const dir = await makeTempDir(`example-${example}`);
-  temp.push(dir);
+  const dir = await tempDir(rig, `example-${example}`);
   cpSync(join(EXAMPLES, example), dir, { recursive: true });
   return dir;
 }
@@ -88,8 +72,7 @@ function installChangesets(dir: string): void {
  * checkout whose token line reads NODE_AUTH_TOKEN (and YARN_NPM_AUTH_TOKEN for yarn).
  */
 async function workflowAuth(withToken: boolean): Promise<{ home: string; env: Record<string, string> }> {
-  const home = await makeTempDir('example-home');
-  temp.push(home);
+  const home = await tempDir(rig, 'example-home');
   const host = registry.url.replace(/^https?:/, '');
   writeFileSync(join(home, '.npmrc'), `registry=${registry.url}\n${host}:_authToken=\${NODE_AUTH_TOKEN}\n`);
   const env: Record<string, string> = { NPM_CONFIG_USERCONFIG: join(home, '.npmrc') };

@@ -20,8 +20,7 @@ describe('provisioned tools', () => {
       expect(version.stdout.trim().replace(/^v/, '')).toBe(tool.version);
       // The tool's own Node is first on PATH for its children.
       const node = await run('node', ['-p', 'process.version'], { cwd: tool.binDir, env });
-      const expected =
-        TOOLS[id].node === 'host' && TOOLS[id].command !== 'node' ? process.version : `v${tool.node.version}`;
+      const expected = TOOLS[id].node === 'host' ? process.version : `v${tool.node.version}`;
       expect(node.stdout.trim()).toBe(expected);
     });
   }

@@ -19,7 +19,7 @@ import {
   statuses,
   stopRig,
   type Rig,
-} from './release-helpers.js';
+} from './helpers/rig.js';
 
 let rig: Rig;
 beforeAll(async () => {

@@ -22,7 +22,7 @@ import {
   trustFlags,
   type Rig,
   reportOf,
-} from './release-helpers.js';
+} from './helpers/rig.js';
 
 let rig: Rig;
 beforeAll(async () => {

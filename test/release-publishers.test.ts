@@ -15,7 +15,7 @@ import {
   stopRig,
   type Rig,
   reportOf,
-} from './release-helpers.js';
+} from './helpers/rig.js';
 
 let rig: Rig;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import {
   stopRig,
   trustFlags,
   type Rig,
-} from './release-helpers.js';
+} from './helpers/rig.js';
 
 const SCOPE = '@e2e-verify';
 const A = `${SCOPE}/a`;

@@ -1,9 +1,5 @@
-// Shared set-up of the `provenant check` end-to-end tests: simulated CI
-// environments (no Sigstore needed: check signs nothing), a tree hash for
-// "check changes no file", and accessors for the JSON report.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// The `provenant check` end-to-end environments: simulated CI jobs (no Sigstore routing needed:
+// check signs nothing). The rig itself (registry, temp dirs, readers) is ./rig.ts.
 import { cleanEnv, githubActionsEnv, gitlabCiEnv, toolPathEnv } from '../../packages/testing/dist/index.js';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -54,37 +50,5 @@ export function check(dir: string, args: string[], env: Env, timeoutMs = 60_000)
   return runCli(['check', ...args], { cwd: dir, env, timeoutMs });
 }
 
-/** One hash over every file's path and bytes under `dir` (node_modules left out). */
-export function treeHash(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name === 'node_modules') continue;
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile())
-        hash
-          .update(`${relative(dir, path)}\0`)
-          .update(readFileSync(path))
-          .update('\0');
-    }
-  };
-  walk(dir);
-  return hash.digest('hex');
-}
-
-export function statuses(result: CliResult): Record<string, string> {
-  return Object.fromEntries((result.json?.packages ?? []).map((p) => [p.name, p.status]));
-}
-
-export function codes(result: CliResult, name: string): string[] {
-  return (result.json?.packages ?? []).find((p) => p.name === name)?.problems.map((p) => p.code) ?? [];
-}
-
-/** `CODE:severity` of every environment problem. */
-export function envCodes(result: CliResult): string[] {
-  return (result.json?.environment.problems ?? []).map((p) => `${p.code}:${p.severity}`);
-}
-
-/** A stack trace line (`    at fn (file:1:2)`). */
-export const STACK_TRACE = /\n\s+at /;
+// The readers (statuses, codes, envCodes, treeHash, STACK_TRACE) live in the one rig helper.
+export { codes, envCodes, statuses, STACK_TRACE, treeHash } from './rig.js';

@@ -21,7 +21,13 @@ export interface CliResult {
  */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    /** The Node that runs Provenant (default the one running the tests). */
+    nodeBin?: string;
+  } = {},
 ): Promise<CliResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -31,7 +37,7 @@ export function runCli(
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
+      options.nodeBin ?? process.execPath,
       [CLI, ...args],
       {
         cwd: options.cwd ?? REPO_ROOT,

@@ -8,8 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../../packages/testing/dist/index.js';
 import type { CliResult } from '../helpers/run-cli.js';
-import { release, snapshot, startRig, stopRig, type Rig } from '../release-helpers.js';
-import { STACK_TRACE, gitStatus, monorepo, secretLeaks } from './helpers.js';
+import {
+  fixture,
+  gitStatus,
+  release,
+  type Rig,
+  secretLeaks,
+  snapshot,
+  STACK_TRACE,
+  startRig,
+  stopRig,
+} from '../helpers/rig.js';
 
 let rig: Rig;
 let dir: string;
@@ -17,10 +26,9 @@ const servers: Server[] = [];
 const proxies: FaultProxy[] = [];
 beforeAll(async () => {
   rig = await startRig();
-  dir = await monorepo(rig, [
-    { name: '@bad-rel/a' },
-    { name: '@bad-rel/b', dependencies: { '@bad-rel/a': '^1.0.0' } },
-  ]);
+  dir = await fixture(rig, {
+    packages: [{ name: '@bad-rel/a' }, { name: '@bad-rel/b', dependencies: { '@bad-rel/a': '^1.0.0' } }],
+  });
 });
 afterAll(async () => {
   for (const s of servers) s.closeAllConnections();
@@ -143,7 +151,7 @@ describe('release: a 50 MB attestations document', () => {
       },
     });
     proxies.push(proxy);
-    const big50 = await monorepo(rig, [{ name: '@bad-rel-big/a' }], { registryUrl: proxy.url });
+    const big50 = await fixture(rig, { packages: [{ name: '@bad-rel-big/a' }] }, { registryUrl: proxy.url });
     const saved = dir;
     dir = big50;
     try {

@@ -14,15 +14,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededUnit, startFaultProxy, type FaultProxy } from '../../packages/testing/dist/index.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import {
+  filesUnder,
+  fixture,
+  gitStatus,
+  manyPackages,
   release,
+  type Rig,
+  secretLeaks,
   signingEnv,
   snapshot,
   startRig,
   stopRig,
+  stored,
   trustFlags,
-  type Rig,
-} from '../release-helpers.js';
-import { filesUnder, gitStatus, manyPackages, monorepo, secretLeaks, stored } from './helpers.js';
+} from '../helpers/rig.js';
 
 const COUNT = 12;
 /** Where to stop: the n-th (1-based) progress line matching. */
@@ -171,7 +176,7 @@ describe('crash matrix', () => {
     async (_label, point, signal, i) => {
       const scope = `@crash${i}-${point.id}-${signal.toLowerCase()}`;
       const packages = manyPackages(scope, COUNT);
-      const dir = await monorepo(rig, packages, { registryUrl: counter.url });
+      const dir = await fixture(rig, { packages }, { registryUrl: counter.url });
       const before = snapshot(dir);
       const stopped = await releaseUntil(dir, point, signal);
       if (!stopped.hit) console.log(`[crash] marker not seen:\n${stopped.output}`);

@@ -7,15 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startFaultProxy, type FaultProxy, type FaultStats } from '../../packages/testing/dist/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import {
+  fixture,
+  gitStatus,
+  manyPackages,
   release,
+  type Rig,
+  secretLeaks,
   signingEnv,
   snapshot,
   startRig,
   stopRig,
+  stored,
+  storedTarballs,
   trustFlags,
-  type Rig,
-} from '../release-helpers.js';
-import { gitStatus, manyPackages, monorepo, secretLeaks, stored, storedTarballs } from './helpers.js';
+} from '../helpers/rig.js';
 
 const SEED = Number(process.env.PROVENANT_FAULT_SEED ?? 20240605);
 const RATE = 0.2;
@@ -68,7 +73,7 @@ describe.each([
     p.setEnabled(false);
     const range = manager === 'pnpm' ? 'workspace:^' : '^1.0.0';
     const packages = manyPackages(scope, COUNT, range);
-    const dir = await monorepo(rig, packages, { registryUrl: p.url, manager });
+    const dir = await fixture(rig, { packages, manager }, { registryUrl: p.url });
     if (manager === 'pnpm') {
       const install = await run('pnpm', ['install'], { cwd: dir, env: signingEnv(rig) });
       expect(install.exitCode, install.all).toBe(0);
@@ -117,7 +122,7 @@ describe('verify through 20% faults', () => {
   it('gives the same verdicts as without faults', async () => {
     // a small published set, plus a version and a package that do not exist
     const scope = '@faults-verify';
-    const dir = await monorepo(rig, manyPackages(scope, 6));
+    const dir = await fixture(rig, { packages: manyPackages(scope, 6) });
     const published = await release(rig, dir, ['--concurrency', '4']);
     expect(published.code, published.stderr).toBe(0);
     const specs = [
