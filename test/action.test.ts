@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../packages/testing/dist/index.js';
 import { outputsOf, readInputs, splitArgs } from '../action/inputs.mjs';
 import { runCompositeAction } from './helpers/composite-action.js';
-import { packTarballs, publishTarballs, writeUserNpmrc } from './helpers/packed-cli.js';
+import { manifestOf, packTarballs, publishTarballs, writeUserNpmrc } from './helpers/packed-cli.js';
 import { REPO_ROOT } from './helpers/run-cli.js';
 import { fixture, signingEnv, startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
 
@@ -111,7 +111,7 @@ describe('the Action, run by a simulated runner', () => {
     );
     expect(badDir.exitCode).toBe(2);
     expect(badDir.stdout).toContain('::error title=ACTION_INPUT_INVALID::');
-    expect(existsSync(join(runnerTemp, 'provenant-cli-0.1.0'))).toBe(false);
+    expect(existsSync(join(runnerTemp, `provenant-cli-${manifestOf('cli').version}`))).toBe(false);
   });
 
   it('release publishes and verifies; outputs, report and step summary say so', async () => {
