@@ -37,7 +37,15 @@ function installCli(version) {
   process.stdout.write(`::group::npm install @provenant/cli@${version}\n`);
   const result = spawnSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', `@provenant/cli@${version}`],
+    // --ignore-scripts: nothing in the CLI's tree needs one, and this job may hold id-token: write.
+    [
+      'install',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `@provenant/cli@${version}`,
+    ],
     { cwd: prefix, stdio: 'inherit', env },
   );
   process.stdout.write('::endgroup::\n');
