@@ -3,7 +3,7 @@
 // installed `provenant` runs --version, check (against a real Verdaccio) and verify --offline
 // (real npm attestations, the trust material embedded in the installed @sigstore/tuf) on each Node.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -107,6 +107,29 @@ describe('the tarballs', () => {
     for (const dev of ['typescript', 'vitest', 'eslint', 'verdaccio', '@provenant/testing'])
       expect(modules, dev).not.toContain(dev);
     expect(readdirSync(join(installDir, 'node_modules', '@provenant')).sort()).toEqual(['cli', 'core']);
+  });
+});
+
+describe('start-up', () => {
+  it('--version loads neither the commands nor @provenant/core (it runs with core gone)', async () => {
+    const core = join(installDir, 'node_modules', '@provenant', 'core');
+    renameSync(core, `${core}.away`);
+    try {
+      const version = await run(installedBin(installDir), ['--version'], {
+        cwd: temp,
+        env: userEnv(dirname(process.execPath)),
+      });
+      expect(version.exitCode, version.all).toBe(0);
+      expect(version.stdout.trim()).toBe(manifestOf('cli').version);
+      // …while a command does need it
+      const check = await run(installedBin(installDir), ['check', '--help'], {
+        cwd: temp,
+        env: userEnv(dirname(process.execPath)),
+      });
+      expect(check.exitCode).not.toBe(0);
+    } finally {
+      renameSync(`${core}.away`, core);
+    }
   });
 });
 
