@@ -22,6 +22,7 @@ export const VERIFY_FLAGS = {
   'expect-workflow': { type: 'string' },
   'expect-ref': { type: 'string' },
   'expect-issuer': { type: 'string' },
+  'expect-trusted-publisher': { type: 'boolean' },
   'trusted-root': { type: 'string' },
   'npm-keys': { type: 'string' },
   offline: { type: 'boolean' },

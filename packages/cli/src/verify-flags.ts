@@ -23,6 +23,7 @@ export function readVerifyFlags(
       expectWorkflow: stringFlag(values, 'expect-workflow'),
       expectRef: stringFlag(values, 'expect-ref'),
       expectIssuer: stringFlag(values, 'expect-issuer'),
+      expectTrustedPublisher: boolFlag(values, 'expect-trusted-publisher'),
     },
     tarball: boolFlag(values, 'tarball'),
     trust,

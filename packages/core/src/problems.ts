@@ -29,6 +29,23 @@ export const PROBLEM_CODES = [
   'CUSTOM_REGISTRY',
   'DEPENDENCY_BLOCKED',
   'DEPENDENCY_CYCLE',
+  // trusted publishing (SPEC §7)
+  'OIDC_UNAVAILABLE',
+  'TRUSTED_PUBLISHER_MISMATCH',
+  'FIRST_PUBLISH_NEEDS_TOKEN',
+  'OIDC_TOKEN_REJECTED',
+  'REUSABLE_WORKFLOW', // warning
+  'STATIC_TOKEN_FALLBACK', // warning
+  'PLACEHOLDER_TOKEN',
+  'TRUSTED_PUBLISHING_BYPASSED',
+  'TOKEN_NOT_ALLOWED',
+  'TOKEN_EXPIRED',
+  'OIDC_NOT_SUPPORTED', // the registry does not implement the token exchange
+  'OIDC_EXCHANGE_FAILED', // the exchange answered something unusable (HTML, 5xx, no token)
+  'OIDC_ID_TOKEN_INVALID', // the CI's id token is not a JWT with the claims npm needs
+  'OIDC_TOKEN_NO_EXPIRY', // warning: the exchanged token carries no expiry
+  'PRIVATE_REPOSITORY', // warning: npm gives no automatic provenance, and refuses it from private repositories
+  'TRUSTED_PUBLISHER_MISSING', // verify --expect-trusted-publisher: no _npmUser.trustedPublisher
   // publish
   'PUBLISH_FAILED',
   'RATE_LIMITED',

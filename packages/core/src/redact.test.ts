@@ -38,3 +38,11 @@ describe('redact', () => {
     expect(parsed.leak).not.toContain('abcdef123456');
   });
 });
+
+describe('redact: OIDC tokens', () => {
+  it('removes any JSON Web Token (id tokens) even when it was never registered', () => {
+    const jwt = `eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJodHRwczovL2dpdGxhYi5jb20ifQ.c2lnbmF0dXJlLWJ5dGVz`;
+    expect(redact(`NPM_ID_TOKEN=${jwt} done`)).toBe('NPM_ID_TOKEN=*** done');
+    expect(redact(JSON.stringify({ idToken: jwt }))).not.toContain('eyJpc3Mi');
+  });
+});

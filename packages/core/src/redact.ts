@@ -18,13 +18,19 @@ const CONFIG_SECRET =
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 const NPM_PATTERNS = /:\/\/|npm_|[0-9a-f]{8}-[0-9a-f]{4}-/i;
 const BEARER = /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{6,}/g;
+// A JSON Web Token (an OIDC id token: GitHub's, NPM_ID_TOKEN, SIGSTORE_ID_TOKEN), wherever it appears.
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
 
 export function redact(text: string): string {
   let out = text;
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
-  out = out.replace(CONFIG_SECRET, '$1***').replace(URL_CREDENTIALS, '$1***@').replace(BEARER, '$1***');
+  out = out
+    .replace(JWT, '***')
+    .replace(CONFIG_SECRET, '$1***')
+    .replace(URL_CREDENTIALS, '$1***@')
+    .replace(BEARER, '$1***');
   // npm's redactor parses every URL it sees; run it only on lines that can hold one of its patterns.
   if (!NPM_PATTERNS.test(out)) return out;
   return out

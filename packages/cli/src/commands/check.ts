@@ -1,4 +1,4 @@
-import { buildReport, checkWorkspace } from '@provenant/core';
+import { AUTH_MODES, buildReport, checkWorkspace } from '@provenant/core';
 import { choiceFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import type { Command } from './command.js';
@@ -8,6 +8,7 @@ const CHECK_FLAGS = {
   'provenance-via': { type: 'string' },
   tag: { type: 'string' },
   access: { type: 'string' },
+  auth: { type: 'string' },
 } as const;
 
 export const PUBLISHER_CHOICES = ['auto', 'npm', 'pnpm', 'yarn', 'changesets'] as const;
@@ -27,6 +28,9 @@ Check flags (judge the release as it would run with them):
   --provenance-via <how>   auto | flag | env | publish-config | npmrc | yarnrc (default auto)
   --tag <dist-tag>         the dist-tag the release would use
   --access <level>         public | restricted
+  --auth <how>             auto | oidc | token (default auto): oidc blocks every package
+                           that cannot publish through trusted publishing; token never
+                           exchanges an OIDC id token
   --registry-timeout <s>   seconds per registry request before one retry, then
                            REGISTRY_UNREACHABLE (default 15)`,
   flags: CHECK_FLAGS,
@@ -49,6 +53,7 @@ Check flags (judge the release as it would run with them):
         provenanceVia: choiceFlag(values, 'provenance-via', VIA_CHOICES, 'auto'),
         concurrency: options.concurrency,
         timeoutMs: options.registryTimeoutMs ?? 15_000,
+        auth: choiceFlag(values, 'auth', AUTH_MODES, 'auto'),
       },
       ctx,
     );

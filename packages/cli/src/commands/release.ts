@@ -1,4 +1,10 @@
-import { ProvenantError, runRelease, type ProvenanceViaChoice, type PublisherRequest } from '@provenant/core';
+import {
+  AUTH_MODES,
+  ProvenantError,
+  runRelease,
+  type ProvenanceViaChoice,
+  type PublisherRequest,
+} from '@provenant/core';
 import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag } from '../args.js';
 import { emitReport } from '../emit-report.js';
 import { readVerifyFlags } from '../verify-flags.js';
@@ -16,6 +22,7 @@ const RELEASE_FLAGS = {
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
   'git-tag': { type: 'boolean' },
+  auth: { type: 'string' },
   ...VERIFY_FLAGS,
 } as const;
 
@@ -41,11 +48,15 @@ Release flags:
   --verify-timeout <s>     how long to wait for attestations to appear (default 120)
   --dry-run                print the exact commands and file changes; publish nothing
   --force                  publish the ready packages even when others are blocked
+  --auth <how>             auto | oidc | token (default auto): oidc publishes only through
+                           trusted publishing (a stored token used instead is an error);
+                           token never exchanges an OIDC id token
   --git-tag, --no-git-tag  tag each published version <name>@<version> (v<version> in a
                            single-package repo) and print "New tag: …" lines as changeset
                            publish does (default: on with changesets or a .changeset/ folder)
 Verification flags (as for verify):
   --expect-repository <url> --expect-workflow <path> --expect-ref <ref> --expect-issuer <url>
+  --expect-trusted-publisher
   --trusted-root <file> --npm-keys <file> --offline --tarball`,
   flags: RELEASE_FLAGS,
   positionals: false,
@@ -59,6 +70,7 @@ Verification flags (as for verify):
       'expect-workflow',
       'expect-ref',
       'expect-issuer',
+      'expect-trusted-publisher',
       'tarball',
     ].filter((flag) => values[flag] !== undefined);
     if (!verify && verifyOnly.length > 0) {
@@ -88,6 +100,7 @@ Verification flags (as for verify):
       dryRun: boolFlag(values, 'dry-run'),
       force: boolFlag(values, 'force'),
       gitTag: typeof values['git-tag'] === 'boolean' ? values['git-tag'] : ('auto' as const),
+      auth: choiceFlag(values, 'auth', AUTH_MODES, 'auto'),
       verify: verify
         ? { ...verifyFlags, timeoutMs: intFlag(values, 'verify-timeout', 120, { min: 0, max: 3600 }) * 1000 }
         : null,

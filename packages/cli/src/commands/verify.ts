@@ -31,6 +31,7 @@ Verify flags:
   --expect-workflow <path>   e.g. .github/workflows/release.yml
   --expect-ref <ref>         e.g. refs/heads/main or refs/tags/v1.2.3
   --expect-issuer <url>      OIDC issuer (default: the repository host's CI issuer, e.g. GitHub Actions)
+  --expect-trusted-publisher require _npmUser.trustedPublisher (published through trusted publishing)
   --trusted-root <file>      Sigstore trusted_root.json to trust
   --npm-keys <file>          npm keys in the /-/npm/v1/keys shape
   --offline                  use the trust material embedded in the installed Sigstore packages

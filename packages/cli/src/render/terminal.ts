@@ -1,6 +1,7 @@
 import type { PackageReport, PackageStatus, Problem, Report } from '@provenant/core';
 import { painter, type Painter } from '../output.js';
 import { foldPackages, foldedLine } from './fold.js';
+import { authColumn } from './auth-column.js';
 
 const SYMBOL: Record<PackageStatus, string> = {
   ready: '✔',
@@ -76,7 +77,7 @@ export function renderReport(report: Report, color: boolean, options: { verbose?
   const width = Math.min(48, Math.max(10, ...shown.map((x) => `${x.name}@${x.version}`.length)));
   for (const pkg of shown) {
     const id = `${pkg.name}@${pkg.version}`;
-    const line = `  ${paintStatus(p, pkg.status, SYMBOL[pkg.status])} ${pad(id, width)}  ${paintStatus(p, pkg.status, pad(pkg.status, 11))}${pkg.dir ? p.dim(pkg.dir) : ''}`;
+    const line = `  ${paintStatus(p, pkg.status, SYMBOL[pkg.status])} ${pad(id, width)}  ${paintStatus(p, pkg.status, pad(pkg.status, 11))}${pkg.dir ? p.dim(pkg.dir) : ''}${authColumn(p, pkg)}`;
     out.push(line);
     const identity = identityLine(pkg);
     if (identity) out.push(`      ${p.dim('signed by')} ${identity}`);

@@ -107,6 +107,8 @@ function ctx(
     },
     home: join(root, 'home'),
     packuments: () => source,
+    // no network in unit tests: the id token endpoint is unreachable
+    fetch: () => Promise.reject(new TypeError('fetch failed')),
     ...over,
   };
 }
@@ -170,11 +172,12 @@ describe('checkWorkspace', () => {
     ]);
   });
 
-  it('outside CI without a token: CI_NOT_DETECTED (warning) and AUTH_MISSING; release mode makes CI an error', async () => {
+  it('outside CI with an unresolved ${NPM_TOKEN}: CI_NOT_DETECTED (warning), PLACEHOLDER_TOKEN and AUTH_MISSING; release mode makes CI an error', async () => {
     const root = monorepo();
     const check = await checkWorkspace({ cwd: root }, ctx(root, { env: {} }));
     expect(check.environment.problems.map((p) => `${p.code}:${p.severity}`)).toEqual([
       'CI_NOT_DETECTED:warning',
+      'PLACEHOLDER_TOKEN:error',
       'AUTH_MISSING:error',
     ]);
     expect(check.environment.repository).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectCi } from '../ci/index.js';
-import { checkEnvironment, trustedPublishingApplies, type EnvironmentFacts } from './environment-rules.js';
+import { checkEnvironment, type EnvironmentFacts } from './environment-rules.js';
 
 const GITHUB = {
   GITHUB_ACTIONS: 'true',
@@ -29,7 +29,6 @@ function facts(
     npmVersion: '11.6.0',
     requestedVia: 'auto',
     registry: 'https://registry.npmjs.org/',
-    authConfigured: true,
     ...rest,
   };
 }
@@ -120,39 +119,5 @@ describe('environment rules', () => {
 
   it('REGISTRY_NO_PROVENANCE is a warning for any registry but npmjs', () => {
     expect(codes(facts({ registry: 'http://127.0.0.1:4873/' }))).toEqual(['REGISTRY_NO_PROVENANCE:warning']);
-  });
-
-  it('AUTH_MISSING unless a token is configured or trusted publishing applies', () => {
-    // GitHub + OIDC + npm 11.6 + npmjs: trusted publishing applies
-    expect(codes(facts({ authConfigured: false }))).toEqual([]);
-    expect(
-      codes(
-        facts({ authConfigured: false, npmVersion: '11.5.0', publisher: { name: 'npm', version: '11.5.0' } }),
-      ),
-    ).toEqual(['AUTH_MISSING:error']);
-    expect(
-      codes(facts({ authConfigured: false, env: { ...GITHUB, ACTIONS_ID_TOKEN_REQUEST_URL: undefined } })),
-    ).toEqual(['ID_TOKEN_PERMISSION_MISSING:error', 'AUTH_MISSING:error']);
-    expect(codes(facts({ authConfigured: false, registry: 'http://127.0.0.1:4873/' }))).toEqual([
-      'REGISTRY_NO_PROVENANCE:warning',
-      'AUTH_MISSING:error',
-    ]);
-    expect(codes(facts({ authConfigured: false, env: GITLAB }))).toEqual(['AUTH_MISSING:error']);
-    expect(codes(facts({ authConfigured: false, env: { ...GITLAB, NPM_ID_TOKEN: 'jwt' } }))).toEqual([]);
-    const yarn = checkEnvironment(
-      facts({ authConfigured: false, publisher: { name: 'yarn', version: '4.9.2' } }),
-    );
-    expect(yarn.map((p) => p.code)).toEqual(['AUTH_MISSING']);
-    expect(yarn[0]!.hint).toContain('npmAuthToken');
-    const npm = checkEnvironment(facts({ authConfigured: false, env: {} }));
-    expect(npm.find((p) => p.code === 'AUTH_MISSING')!.hint).toContain(
-      '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}',
-    );
-  });
-
-  it('trustedPublishingApplies', () => {
-    expect(trustedPublishingApplies(facts())).toBe(true);
-    expect(trustedPublishingApplies(facts({ publisher: { name: 'pnpm', version: '11.0.0' } }))).toBe(false);
-    expect(trustedPublishingApplies(facts({ publisher: null }))).toBe(false);
   });
 });

@@ -3,10 +3,8 @@ import { problem, type Problem } from '../problems.js';
 import type { ProvenanceVia } from '../report/types.js';
 import {
   NPM_PROVENANCE_MIN,
-  NPM_TRUSTED_PUBLISHING_MIN,
   YARN_PROVENANCE_MIN,
   npmSupportsProvenance,
-  npmSupportsTrustedPublishing,
   provenanceSwitches,
   publishesThroughNpm,
   type PublisherVersion,
@@ -25,8 +23,6 @@ export interface EnvironmentFacts {
   /** `--provenance-via`; `auto` by default. */
   requestedVia?: ProvenanceVia | 'auto';
   registry: string;
-  /** A token for the registry in the npm config, the environment, or `.yarnrc.yml` (yarn). */
-  authConfigured: boolean;
 }
 
 const NPMJS_HOST = 'registry.npmjs.org';
@@ -37,36 +33,6 @@ export function isNpmjsRegistry(registry: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Whether npm trusted publishing can replace a stored token in this job. */
-export function trustedPublishingApplies(
-  facts: Pick<EnvironmentFacts, 'ci' | 'publisher' | 'npmVersion' | 'registry'>,
-): boolean {
-  const { ci, publisher } = facts;
-  const oidcJob =
-    (ci.ci === 'github-actions' && ci.oidc) || (ci.ci === 'gitlab-ci' && ci.gitlab?.npmIdToken === true);
-  return (
-    oidcJob &&
-    isNpmjsRegistry(facts.registry) &&
-    publisher !== null &&
-    publishesThroughNpm(publisher) &&
-    npmSupportsTrustedPublishing(facts.npmVersion)
-  );
-}
-
-/** The first reason npm trusted publishing (tokenless, OIDC) is out of reach, in words. */
-function whyNoTrustedPublishing(
-  facts: Pick<EnvironmentFacts, 'ci' | 'publisher' | 'npmVersion' | 'registry'>,
-): string {
-  const { ci, publisher } = facts;
-  const oidcJob =
-    (ci.ci === 'github-actions' && ci.oidc) || (ci.ci === 'gitlab-ci' && ci.gitlab?.npmIdToken === true);
-  if (!oidcJob) return 'this is not a CI job that can request an OIDC token';
-  if (!isNpmjsRegistry(facts.registry)) return 'only registry.npmjs.org supports it';
-  if (publisher === null || !publishesThroughNpm(publisher))
-    return `${publisher?.name ?? 'the publisher'} does not publish through npm`;
-  return `it needs npm ${NPM_TRUSTED_PUBLISHING_MIN} or later, this job has ${facts.npmVersion ?? 'no npm'}`;
 }
 
 function ciRules(facts: EnvironmentFacts): Problem[] {
@@ -224,34 +190,7 @@ function registryRules(facts: EnvironmentFacts): Problem[] {
       ),
     );
   }
-  if (!facts.authConfigured && !trustedPublishingApplies(facts)) {
-    const yarn = facts.publisher?.name === 'yarn';
-    const where = yarn
-      ? '`npmAuthToken: "${NPM_TOKEN}"` in .yarnrc.yml (or YARN_NPM_AUTH_TOKEN)'
-      : `\`//${hostPath(facts.registry)}:_authToken=\${NODE_AUTH_TOKEN}\` in .npmrc, with NODE_AUTH_TOKEN from a secret (actions/setup-node with registry-url writes it)`;
-    const trusted =
-      npmjs && !yarn
-        ? ` Or use npm trusted publishing (no token): configure it for each package on npmjs.com and publish with npm ${NPM_TRUSTED_PUBLISHING_MIN}+ from a job with \`id-token: write\`.`
-        : '';
-    out.push(
-      problem(
-        'AUTH_MISSING',
-        'error',
-        `No token is configured for ${facts.registry}, and npm trusted publishing cannot apply here: ${whyNoTrustedPublishing(facts)}.`,
-        `Add ${where}.${trusted}`,
-      ),
-    );
-  }
   return out;
-}
-
-function hostPath(registry: string): string {
-  try {
-    const url = new URL(registry);
-    return `${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
-  } catch {
-    return 'registry.npmjs.org/';
-  }
 }
 
 /** Pure: every environment problem `check` can know before publishing. */

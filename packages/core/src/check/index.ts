@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { detectCi, type CiEnvironment } from '../ci/index.js';
 import type { ExecFn } from '../context.js';
@@ -20,12 +19,16 @@ import { publicFirstReads } from '../registry/public-first-reads.js';
 import { authFor, readNpmConfig, type RegistryAuth } from '../registry/npm-config.js';
 import { publishedVersions, type Packument } from '../registry/packument.js';
 import type { EnvironmentReport, PackageReport, ProvenanceVia } from '../report/types.js';
+import type { AuthMode } from './auth-rules.js';
+import { checkAuth, type AuthStep } from './auth-step.js';
 import { checkEnvironment, type CheckMode } from './environment-rules.js';
 import { applyDependencyRules, checkPackage, statusOf } from './package-rules.js';
 
 export * from './environment-rules.js';
 export * from './package-rules.js';
 export * from './hints.js';
+export * from './auth-rules.js';
+export * from './static-token.js';
 
 /** What `check` needs from a registry client (the lead's `RegistryClient` fits). */
 export interface PackumentSource {
@@ -47,6 +50,8 @@ export interface CheckOptions {
   concurrency?: number;
   /** Per-request timeout for the default registry client (default 15 s; one retry after a timeout). */
   timeoutMs?: number;
+  /** `--auth` (SPEC §7): default auto. */
+  auth?: AuthMode;
 }
 
 /** The side effects `check` uses; `nodeContext()` satisfies it. */
@@ -74,17 +79,8 @@ export interface CheckResult {
   environment: EnvironmentReport;
   /** In publishing order. */
   packages: PackageReport[];
-}
-
-/** `.yarnrc.yml` or the environment carries a token yarn would use. */
-export function yarnAuthConfigured(
-  root: string,
-  env: CheckContext['env'],
-  readFile: CheckContext['readFile'],
-): boolean {
-  if (env.YARN_NPM_AUTH_TOKEN || env.YARN_NPM_AUTH_IDENT) return true;
-  const text = readFile(join(root, '.yarnrc.yml'));
-  return text !== null && /^\s*npmAuth(Token|Ident)\s*:\s*\S/m.test(text);
+  /** How each package authenticates, and whether Provenant brokers OIDC tokens. */
+  auth: AuthStep;
 }
 
 interface FetchOutcome {
@@ -231,8 +227,21 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
   });
 
   const publisher = detection.publisher;
-  const authConfigured =
-    publisher?.name === 'yarn' ? yarnAuthConfigured(root, ctx.env, ctx.readFile) : auth.kind !== 'none';
+  const authStep = await checkAuth({
+    mode: options.auth ?? 'auto',
+    registry,
+    root,
+    env: ctx.env,
+    readFile: ctx.readFile,
+    npmConfig,
+    publisher,
+    npmVersion: detection.npmVersion,
+    fetch: ctx.fetch ?? globalThis.fetch.bind(globalThis),
+    timeoutMs: options.timeoutMs ?? 15_000,
+    concurrency,
+    plan,
+    published: fetched.published,
+  });
   const requestedVia = options.provenanceVia ?? 'auto';
   const environmentProblems = [
     ...noPackagesProblems(workspace),
@@ -244,8 +253,8 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       npmVersion: detection.npmVersion,
       requestedVia,
       registry,
-      authConfigured,
     }),
+    ...authStep.environment,
     ...fetched.problems,
   ];
 
@@ -258,7 +267,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
         planned,
         ciRepository: ci.repository,
         access: options.access ?? null,
-      }),
+      }).concat(authStep.packages.get(planned.name)?.problems ?? []),
     );
   }
   plan.cycles.forEach((cycle, i) => {
@@ -274,6 +283,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       dir: planned.relativeDir,
       status: statusOf(planned, problems),
       problems,
+      auth: planned.action === 'publish' ? (authStep.packages.get(planned.name)?.auth ?? null) : null,
       publish: null,
       verification: null,
     };
@@ -296,5 +306,6 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       problems: environmentProblems,
     },
     packages,
+    auth: authStep,
   };
 }

@@ -64,6 +64,15 @@ export interface PublishAllInput {
    * retry a PUT themselves (npm does on 5xx/resets), and the retry meets the stored version.
    */
   absentBeforehand?: boolean;
+  /**
+   * Extra environment for one publisher process (the trusted-publishing broker's token for its
+   * package). Never part of the invocation that events and --dry-run print.
+   */
+  authEnv?: (
+    targets: readonly PlannedTarget[],
+  ) => Promise<
+    { ok: true; env: Record<string, string> } | { ok: false; message: string; transient: boolean }
+  >;
   /** Backoff between publish retries; defaults 1 s doubling to 30 s (Retry-After wins). */
   backoff?: { minDelayMs: number; maxDelayMs: number };
 }
@@ -122,7 +131,12 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       invocation: inv,
       attempt: Math.max(...targets.map((t) => progress.get(t.name)?.attempts ?? 1)),
     });
-    const result = await runInvocation(input, inv);
+    const auth = input.authEnv ? await input.authEnv(targets) : null;
+    if (auth && !auth.ok) {
+      const failed = { kind: 'failed', message: redact(auth.message), transient: auth.transient } as const;
+      return new Map<string, PublishOutcome>(targets.map((t) => [t.name, failed]));
+    }
+    const result = await runInvocation(input, auth ? { ...inv, env: { ...inv.env, ...auth.env } } : inv);
     if (result === INTERRUPTED_RESULT)
       return new Map<string, PublishOutcome>(targets.map((t) => [t.name, { kind: 'not-attempted' }]));
     if (result.failedToStart !== undefined) {

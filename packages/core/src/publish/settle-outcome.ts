@@ -78,19 +78,21 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
           return 'again';
         }
         const limited = outcome.kind === 'rate-limited';
+        const refused = outcome.kind === 'failed' ? outcome : null;
         return finish(
           target.name,
           'failed',
           [
             problem(
-              'PUBLISH_FAILED',
+              refused?.code ?? 'PUBLISH_FAILED',
               'error',
               `${input.adapter.name} could not publish ${target.name}@${target.version}${
                 p.attempts > 1 ? ` (after ${p.attempts} attempts)` : ''
               }: ${outcome.message}`,
-              limited
-                ? 'The registry kept rate-limiting; run again later (already published packages are skipped).'
-                : 'Fix the cause above and run release again: packages already published are skipped.',
+              refused?.hint ??
+                (limited
+                  ? 'The registry kept rate-limiting; run again later (already published packages are skipped).'
+                  : 'Fix the cause above and run release again: packages already published are skipped.'),
             ),
           ],
           packed,

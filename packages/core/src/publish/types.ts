@@ -35,7 +35,14 @@ export interface PublishCommandOptions {
 export type PublishOutcome =
   | { kind: 'published'; integrity: string | null }
   | { kind: 'already-published'; message: string }
-  | { kind: 'failed'; message: string; transient: boolean }
+  | {
+      kind: 'failed';
+      message: string;
+      transient: boolean;
+      /** A more precise problem code than PUBLISH_FAILED, with its own hint (auth refusals). */
+      code?: 'TOKEN_NOT_ALLOWED' | 'TOKEN_EXPIRED';
+      hint?: string;
+    }
   | { kind: 'rate-limited'; message: string; retryAfterMs: number | null }
   | { kind: 'needs-otp'; message: string }
   /** In a batch that stopped early: this package was never tried. */

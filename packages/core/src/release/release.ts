@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { checkWorkspace } from '../check/index.js';
+import { checkWorkspace, type AuthMode } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
 import { hasError } from '../problems.js';
@@ -17,6 +17,7 @@ import type { PackageReport, Report } from '../report/types.js';
 import type { TrustOptions } from '../trust/load-trust-options.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
+import { settleAuth, withBroker } from './auth-outcome.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
 import { publicFirstReads } from '../registry/public-first-reads.js';
 import { dryRunCommands } from './dry-run.js';
@@ -42,6 +43,8 @@ export interface ReleaseOptions {
   force?: boolean;
   /** `--git-tag` / `--no-git-tag`; auto: on for changesets repos. */
   gitTag?: GitTagChoice;
+  /** `--auth` (SPEC §7); default auto. */
+  auth?: AuthMode;
   /** null: `--no-verify`. */
   verify: {
     policy: IdentityPolicy;
@@ -90,6 +93,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       publisher: options.publisher ?? 'auto',
       provenanceVia: options.provenanceVia ?? 'auto',
       concurrency: options.concurrency,
+      auth: options.auth ?? 'auto',
+      timeoutMs: options.registryTimeoutMs,
     },
     {
       ...ctx,
@@ -128,7 +133,8 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     return finish(check.packages);
   }
   const publisher = check.publisher;
-  const adapter = adapterFor(publisher, root);
+  const brokered = withBroker(check, adapterFor(publisher, root), ctx, options.registryTimeoutMs);
+  const adapter = brokered.adapter;
   if (blocked && adapter.batching === 'whole') {
     // changeset publish takes no package list: it would publish the blocked ones too.
     throw new ProvenantError(
@@ -184,6 +190,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
         {
           ...options.verify,
           policy: {
+            ...options.verify.policy,
             expectRepository: options.verify.policy.expectRepository ?? check.ci.repository ?? undefined,
             expectWorkflow: options.verify.policy.expectWorkflow ?? check.ci.workflow?.path ?? undefined,
             expectRef: options.verify.policy.expectRef ?? check.ci.workflow?.ref ?? undefined,
@@ -246,6 +253,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       exec: ctx.exec,
       env,
       getPackument: (name) => client.getPackument(name),
+      authEnv: brokered.authEnv,
       sleep: ctx.sleep,
       now: ctx.now,
       signal: deps.signal,
@@ -286,7 +294,13 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   const tagging = tagPublished(options.gitTag ?? 'auto', check, records, ctx);
   const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
   const tagged = await tagging;
-  return finish(tagged.apply(mergeReports(check, records, verifications)), restored, [], tagged.tags);
+  const merged = mergeReports(check, records, verifications);
+  return finish(
+    tagged.apply(await settleAuth(merged, options.auth ?? 'auto', (name) => client.getPackument(name))),
+    restored,
+    [],
+    tagged.tags,
+  );
 }
 
 /**

@@ -34,7 +34,7 @@ export function buildReport(input: {
     command: input.command,
     registry: input.registry,
     environment: input.environment,
-    packages: input.packages,
+    packages: input.packages.map((p) => ({ ...p, auth: p.auth ?? null })),
     summary: summarize(input.packages),
   };
 }

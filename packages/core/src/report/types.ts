@@ -20,6 +20,15 @@ export interface EnvironmentReport {
   problems: Problem[];
 }
 
+/** How a package authenticates to the registry: an exchanged OIDC token, or a stored token. */
+export type AuthPath = 'oidc' | 'token';
+
+/** `_npmUser.trustedPublisher` of a version published with an exchanged token (SPEC §7). */
+export interface TrustedPublisher {
+  id: string;
+  [key: string]: unknown;
+}
+
 export interface SignerIdentity {
   issuer: string | null;
   repository: string | null;
@@ -28,6 +37,8 @@ export interface SignerIdentity {
   commit: string | null;
   runUrl: string | null;
   logIndex: number | null;
+  /** From `_npmUser.trustedPublisher`; null when the version was published with a stored token. */
+  trustedPublisher?: TrustedPublisher | null;
 }
 
 export interface VerificationReport {
@@ -49,6 +60,8 @@ export interface PackageReport {
   dir: string | null;
   status: PackageStatus;
   problems: Problem[];
+  /** check: how it will authenticate; release: how it did. `buildReport` fills null when unset. */
+  auth?: AuthPath | null;
   publish: PublishReport | null;
   verification: VerificationReport | null;
 }

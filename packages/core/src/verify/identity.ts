@@ -1,7 +1,7 @@
 import { ASN1Obj } from '@sigstore/core';
 import type { Signer } from '@sigstore/verify';
 import { problem, type Problem } from '../problems.js';
-import type { SignerIdentity } from '../report/types.js';
+import type { SignerIdentity, TrustedPublisher } from '../report/types.js';
 import { normalizeRepositoryUrl } from '../repository-url.js';
 import type { IdentityPolicy } from './types.js';
 
@@ -177,4 +177,13 @@ function hostOf(url: string | null): string | null {
 
 function stripSlash(text: string | null): string | null {
   return text === null ? null : text.replace(/\/+$/, '');
+}
+
+/** `_npmUser.trustedPublisher` of a version: the registry's proof it came through an exchanged token. */
+export function trustedPublisherOf(version: unknown): TrustedPublisher | null {
+  const user = (version as { _npmUser?: { trustedPublisher?: unknown } } | null | undefined)?._npmUser;
+  const tp = user?.trustedPublisher;
+  if (tp === null || typeof tp !== 'object' || Array.isArray(tp)) return null;
+  const id = (tp as { id?: unknown }).id;
+  return typeof id === 'string' ? { ...tp, id } : null;
 }

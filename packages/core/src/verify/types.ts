@@ -37,6 +37,8 @@ export interface IdentityPolicy {
   expectRef?: string | null | undefined;
   /** OIDC issuer URL; by default the one that matches the repository host. */
   expectIssuer?: string | null | undefined;
+  /** Require `_npmUser.trustedPublisher`: the version was published through trusted publishing. */
+  expectTrustedPublisher?: boolean | undefined;
 }
 
 export interface VersionVerification {

@@ -8,6 +8,7 @@ import type { PackageReport } from '../report/types.js';
 import { normalizeRepositoryUrl } from '../repository-url.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import type { IdentityPolicy, VersionDist } from './types.js';
+import { trustedPublisherOf } from './identity.js';
 import { verifyVersion } from './verify-version.js';
 
 /** The registry client's surface the verifier needs (`registry/client.ts` implements it). */
@@ -161,6 +162,18 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
         trust,
         policy,
       );
+      const trustedPublisher = trustedPublisherOf(manifest);
+      if (result.verification.identity) result.verification.identity.trustedPublisher = trustedPublisher;
+      if (run.options.expectTrustedPublisher && trustedPublisher === null) {
+        early.push(
+          problem(
+            'TRUSTED_PUBLISHER_MISSING',
+            'error',
+            `${spec.name}@${version} was not published through trusted publishing: the registry recorded no _npmUser.trustedPublisher`,
+            'Publish from CI with trusted publishing configured for the package and no stored token (provenant check --auth oidc tells what is missing).',
+          ),
+        );
+      }
       if (!policy.expectRepository && result.verification.identity) {
         early.push(
           problem(
