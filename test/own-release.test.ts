@@ -81,7 +81,7 @@ describe('.github/workflows/release.yml, publish half', () => {
     temp = await makeTempDir('own-release');
     rig.temp.push(temp);
     // Set up once by a maintainer (SPEC §7): each package bootstrapped by hand, then its trusted
-    // publisher names this repository and this workflow file.
+    // publisher names this repository and this workflow file; static tokens refused from then on.
     for (const { name } of PUBLISHED_PACKAGES.map(manifestOf)) {
       await prepublish(rig.registry, { name, version: '0.0.1' });
       await rig.registry.setTrustedPublisher(name, {
@@ -89,6 +89,7 @@ describe('.github/workflows/release.yml, publish half', () => {
         repository: REPOSITORY,
         workflow: WORKFLOW_FILE.split('/').pop()!,
       });
+      await rig.registry.setDisallowTokens(name);
     }
     // After the registry calls: a checkout takes seconds, longer than Verdaccio keeps an idle
     // connection, and prepublish's fetch would reuse the closed one ("other side closed").
@@ -122,14 +123,11 @@ describe('.github/workflows/release.yml, publish half', () => {
     const packages = PUBLISHED_PACKAGES.map(manifestOf);
     const summary = join(temp, 'step-summary.md');
     const runnerNpmrc = join(temp, 'runner.npmrc');
-    writeFileSync(runnerNpmrc, `${npmrcLines(rig.registry).join('\n')}\n`);
+    writeFileSync(runnerNpmrc, `${npmrcLines({ url: rig.registry.url, token: null }).join('\n')}\n`);
     const env = {
       ...toolPathEnv(cleanEnv()),
       ...githubActionsEnv({ sigstore: rig.sigstore, repository: REPOSITORY, workflow: WORKFLOW_FILE }),
-      // The runner's npm config: the local registry. Provenant's check still holds trusted
-      // publishing to registry.npmjs.org only (AUTH_MISSING elsewhere) until the trusted-publishing
-      // issue lands, so the runner carries a token; npm >= 11.5.1 exchanges the job's OIDC token
-      // first and publishes with that (asserted below), as on npmjs.
+      // The runner's npm config: the local registry, no token (trusted publishing).
       NPM_CONFIG_USERCONFIG: runnerNpmrc,
       GITHUB_STEP_SUMMARY: summary,
       GITHUB_WORKSPACE: dir,
