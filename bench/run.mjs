@@ -11,6 +11,7 @@ const BENCHES = {
   release: 'release.js',
   scale: 'scale.mjs',
   install: 'install.mjs',
+  audit: 'audit.mjs',
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);

@@ -9,17 +9,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import {
+  filesUnder,
+  fixture,
   release,
+  type Rig,
+  secretLeaks,
   signingEnv,
   snapshot,
   startRig,
   stopRig,
   trustFlags,
-  type Rig,
-} from '../release-helpers.js';
+} from '../helpers/rig.js';
 import { run } from '../../packages/testing/dist/index.js';
 import { githubJob, gitlabJob, oidcWorkspace } from '../helpers/oidc-rig.js';
-import { filesUnder, monorepo, secretLeaks } from './helpers.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -42,10 +44,9 @@ const echoSecrets = {
 
 describe('secrets', () => {
   it('a failing publisher that echoes its config and credentialed URLs: the token is in no output', async () => {
-    const dir = await monorepo(rig, [
-      { name: '@secrets/a', manifest: { scripts: echoSecrets } },
-      { name: '@secrets/b' },
-    ]);
+    const dir = await fixture(rig, {
+      packages: [{ name: '@secrets/a', manifest: { scripts: echoSecrets } }, { name: '@secrets/b' }],
+    });
     const before = snapshot(dir);
     const report = join(dir, '..', 'secrets-report.json');
     const summary = join(dir, '..', 'secrets-summary.md');
@@ -72,7 +73,7 @@ describe('secrets', () => {
   // so a .npmrc's token never reaches .git/provenant/ even when a kill -9 leaves it there.
   it('a journal left by kill -9 (provenance via .npmrc, which holds the token) does not hold the token', async () => {
     const slow = { prepublishOnly: 'node -e "setTimeout(() => {}, 20000)"' };
-    const dir = await monorepo(rig, [{ name: '@secrets-kill/a', manifest: { scripts: slow } }]);
+    const dir = await fixture(rig, { packages: [{ name: '@secrets-kill/a', manifest: { scripts: slow } }] });
     const child = spawn(
       process.execPath,
       [CLI, 'release', '--json', '--access', 'public', '--provenance-via', 'npmrc', ...trustFlags(rig)],

@@ -16,10 +16,11 @@ export function emitReport(
   options: Pick<CommonOptions, 'json' | 'reportFile' | 'summaryFile'> & { verbose?: boolean },
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  render: (report: Report, color: boolean, view: { verbose: boolean }) => string = renderReport,
 ): number {
   const report = redactDeep(raw);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  output.human(renderReport(report, output.color, { verbose: options.verbose === true }));
+  output.human(render(report, output.color, { verbose: options.verbose === true }));
   if (env.GITHUB_ACTIONS === 'true') {
     for (const line of renderAnnotations(report)) output.diag(line);
   }

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'TRUST_MATERIAL_INVALID',
   'JOURNAL_INVALID',
   'RELEASE_IN_PROGRESS',
+  'LOCKFILE_INVALID',
+  'POLICY_INVALID',
   'INTERRUPTED',
   'INTERNAL',
 ] as const;
@@ -40,6 +42,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'TRUST_MATERIAL_INVALID',
   'JOURNAL_INVALID',
   'RELEASE_IN_PROGRESS',
+  'LOCKFILE_INVALID',
+  'POLICY_INVALID',
 ]);
 
 export class ProvenantError extends Error {

@@ -31,3 +31,4 @@ export * from './release/adapter.js';
 export * from './release/verify-step.js';
 export * from './release/git-tag.js';
 export type { GitTagChoice } from './release/git-tag-step.js';
+export * from './audit/index.js';

@@ -70,6 +70,13 @@ export const PROBLEM_CODES = [
   'ATTESTATIONS_INVALID',
   'TRUST_MATERIAL_INVALID',
   'IDENTITY_NOT_PINNED', // warning: no expected repository (flag, CI or repository.url) to check the signer against
+  // audit (SPEC §8)
+  'LOCKFILE_INVALID',
+  'LOCKFILE_INTEGRITY_MISMATCH',
+  'PROVENANCE_REGRESSED',
+  'POLICY_VIOLATION',
+  'POLICY_INVALID',
+  'DEPENDENCY_SKIPPED',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -1,3 +1,4 @@
+import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { releaseCommand } from './release.js';
@@ -5,4 +6,10 @@ import { restoreCommand } from './restore.js';
 import { verifyCommand } from './verify.js';
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: Command[] = [checkCommand, releaseCommand, verifyCommand, restoreCommand];
+export const COMMANDS: Command[] = [
+  checkCommand,
+  releaseCommand,
+  verifyCommand,
+  auditCommand,
+  restoreCommand,
+];

@@ -261,7 +261,7 @@ describe('helpers', () => {
   it('findJsonError points at the first bad character', () => {
     expect(findJsonError('{"a": 1}')).toBeNull();
     expect(findJsonError('{"a": 1,}')).toMatchObject({ line: 1, column: 9 });
-    expect(findJsonError('{\n "a": tru }')).toMatchObject({ line: 2, column: 10 });
+    expect(findJsonError('{\n "a": tru }')).toMatchObject({ line: 2, column: 7 });
     expect(findJsonError('{"a": 1} x')).toMatchObject({ reason: 'unexpected text after the end' });
   });
 

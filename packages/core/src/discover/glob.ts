@@ -1,57 +1,18 @@
+import picomatch from 'picomatch';
+
 /**
- * A small glob matcher for package names (`--filter`) and workspace folder
- * patterns: `*` (within one segment), `**` (any depth), `?`, `{a,b}` and
- * `[abc]`. Enough for both uses, without a dependency.
+ * Package-name (`--filter`, audit policy patterns) and workspace-folder
+ * globs, through picomatch: `*` within one segment, `**` any depth, `?`,
+ * `{a,b}`, `[abc]`. Dot-names match too, as npm's workspace globs do.
  */
+const OPTIONS: picomatch.PicomatchOptions = { dot: true };
+
 export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  let braces = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        i++;
-        if (glob[i + 1] === '/' && atStart) {
-          i++;
-          out += '(?:.*/)?';
-        } else {
-          out += '.*';
-        }
-      } else {
-        out += '[^/]*';
-      }
-    } else if (c === '?') {
-      out += '[^/]';
-    } else if (c === '{') {
-      braces++;
-      out += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      out += ')';
-    } else if (c === ',' && braces > 0) {
-      out += '|';
-    } else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end === -1) {
-        out += '\\[';
-      } else {
-        const body = glob
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = end;
-      }
-    } else {
-      out += /[.+^$()|\\\]]/.test(c) ? `\\${c}` : c;
-    }
-  }
-  return new RegExp(`^${out}$`);
+  return picomatch.makeRe(glob, OPTIONS);
 }
 
 export function isGlob(text: string): boolean {
-  return /[*?{[]/.test(text);
+  return picomatch.scan(text).isGlob;
 }
 
 /**
@@ -59,15 +20,10 @@ export function isGlob(text: string): boolean {
  * no include pattern everything is included; excludes always win.
  */
 export function createMatcher(patterns: readonly string[]): (value: string) => boolean {
-  const includes: RegExp[] = [];
-  const excludes: RegExp[] = [];
-  for (const raw of patterns) {
-    const pattern = raw.trim();
-    if (pattern === '') continue;
-    if (pattern.startsWith('!')) excludes.push(globToRegExp(pattern.slice(1)));
-    else includes.push(globToRegExp(pattern));
-  }
-  return (value) =>
-    (includes.length === 0 || includes.some((re) => re.test(value))) &&
-    !excludes.some((re) => re.test(value));
+  const trimmed = patterns.map((p) => p.trim()).filter((p) => p !== '');
+  const includes = trimmed.filter((p) => !p.startsWith('!'));
+  const excludes = trimmed.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const included = includes.length === 0 ? () => true : picomatch(includes, OPTIONS);
+  const excluded = excludes.length === 0 ? () => false : picomatch(excludes, OPTIONS);
+  return (value) => included(value) && !excluded(value);
 }

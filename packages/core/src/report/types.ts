@@ -1,7 +1,7 @@
 import type { Problem } from '../problems.js';
 
 /** The JSON report of SPEC §3 (`schemaVersion: 1`). */
-export type CommandName = 'check' | 'release' | 'verify';
+export type CommandName = 'check' | 'release' | 'verify' | 'audit';
 export type CiName = 'github-actions' | 'gitlab-ci' | 'other' | 'none';
 export type RunnerKind = 'github-hosted' | 'self-hosted';
 export type PublisherName = 'npm' | 'pnpm' | 'yarn' | 'changesets';
