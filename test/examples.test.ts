@@ -106,7 +106,8 @@ describe('examples check as their READMEs say', () => {
         const first = await check(dir, ['--json', '--registry', registry.url], ci);
         expect(first.code, first.stderr).toBe(0);
         expect(first.json?.environment.publisher?.name).toBe(PUBLISHER[example]);
-        expect(first.json?.environment.provenanceVia).toBe('env');
+        // pnpm: --provenance per package (plus both variables), which pnpm 9–12 all honour
+        expect(first.json?.environment.provenanceVia).toBe(PUBLISHER[example] === 'pnpm' ? 'flag' : 'env');
         expect(envCodes(first)).toEqual(['REGISTRY_NO_PROVENANCE:warning']);
         expect(
           first.json?.packages.map(

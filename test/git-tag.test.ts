@@ -6,15 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  changesetBin,
-  makeTempDir,
-  prepublish,
-  toolVersions,
-  writeNpmrc,
-} from '../packages/testing/dist/index.js';
+import { changesetBin, prepublish, toolVersions, writeNpmrc } from '../packages/testing/dist/index.js';
 import { releasesFromOutputFile, releasesFromStdout } from './helpers/changesets-action.js';
-import { releaseHuman, scratchDir, type HumanRelease as Run } from './helpers/release-human.js';
+import { releaseHuman, type HumanRelease as Run } from './helpers/release-human.js';
 import { runCli } from './helpers/run-cli.js';
 import {
   REPOSITORY,
@@ -23,9 +17,10 @@ import {
   signingEnv,
   startRig,
   stopRig,
+  tempDir,
   trustFlags,
   type Rig,
-} from './release-helpers.js';
+} from './helpers/rig.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -75,7 +70,7 @@ describe('release --git-tag', () => {
     });
     // a stale tag for c at an older commit: never moved
     git(dir, 'tag', `${scope}/c@1.0.0`, older);
-    const outputFile = join(await scratchDir(rig), 'changesets-output.ndjson');
+    const outputFile = join(await tempDir(rig, 'git-tag-out'), 'changesets-output.ndjson');
 
     const run = await releaseHuman(rig, dir, [], { CHANGESETS_OUTPUT: outputFile });
     expect(run.code, run.stderr).toBe(0);
@@ -108,8 +103,7 @@ describe('release --git-tag', () => {
   });
 
   it('single-package repo: v<version>, and --no-git-tag / the default off tag nothing', async () => {
-    const dir = await makeTempDir('git-tag-single');
-    rig.temp.push(dir);
+    const dir = await tempDir(rig, 'git-tag-single');
     const manifest = {
       name: 'e2e-tag-solo',
       version: '2.1.0' as string,
@@ -151,7 +145,7 @@ describe('release --git-tag', () => {
       packages: [{ name: `${scope}/a` }],
       files: { '.changeset/README.md': '# changesets\n' },
     });
-    const outputFile = join(await scratchDir(rig), 'changesets-output.ndjson');
+    const outputFile = join(await tempDir(rig, 'git-tag-out'), 'changesets-output.ndjson');
     writeFileSync(outputFile, '');
     const run = await releaseHuman(rig, dir, ['--no-git-tag'], { CHANGESETS_OUTPUT: outputFile });
     expect(run.code, run.stderr).toBe(0);

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, prepublish, type FixturePackage } from '../packages/testing/dist/index.js';
+import { prepublish, type FixturePackage } from '../packages/testing/dist/index.js';
 import type { Report } from '../packages/core/dist/index.js';
 import { check, githubEnv } from './helpers/check-rig.js';
 import { releaseHuman } from './helpers/release-human.js';
-import { REPOSITORY, fixture, startRig, stopRig, type Rig } from './release-helpers.js';
+import { REPOSITORY, fixture, startRig, stopRig, tempDir, type Rig } from './helpers/rig.js';
 
 const SCOPE = '@fold';
 const PUBLISHED = 147;
@@ -28,8 +28,7 @@ let home: string;
 
 beforeAll(async () => {
   rig = await startRig();
-  home = await makeTempDir('fold-home');
-  rig.temp.push(home);
+  home = await tempDir(rig, 'fold-home');
   const packages: FixturePackage[] = [
     ...names.published.map((name) => ({ name, publishConfig: { access: 'public' } })),
     ...names.private.map((name) => ({ name, private: true })),
@@ -54,8 +53,7 @@ const packageRows = (text: string) => text.split('\n').filter((l) => /^ {2}[âœ”â
 
 describe('terminal report folding on a 160-package workspace', () => {
   it('check: three rows and one counted line; --report JSON and --summary Markdown list all 160', async () => {
-    const out = await makeTempDir('fold-out');
-    rig.temp.push(out);
+    const out = await tempDir(rig, 'fold-out');
     const reportFile = join(out, 'report.json');
     const summaryFile = join(out, 'summary.md');
     const result = await check(

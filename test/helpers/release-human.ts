@@ -3,20 +3,12 @@
 // JSON report goes to a --report file in a fresh folder outside the repository.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir } from '../../packages/testing/dist/index.js';
 import type { Report } from '../../packages/core/dist/index.js';
-import { signingEnv, trustFlags, type Rig } from '../release-helpers.js';
+import { signingEnv, tempDir, trustFlags, type Rig } from './rig.js';
 import { runCli, type CliResult } from './run-cli.js';
 
 export interface HumanRelease extends CliResult {
   report: Report;
-}
-
-/** A fresh folder outside any repository, removed with the rig. */
-export async function scratchDir(rig: Rig): Promise<string> {
-  const dir = await makeTempDir('release-out');
-  rig.temp.push(dir);
-  return dir;
 }
 
 export async function releaseHuman(
@@ -25,7 +17,7 @@ export async function releaseHuman(
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<HumanRelease> {
-  const reportFile = join(await scratchDir(rig), 'report.json');
+  const reportFile = join(await tempDir(rig, 'release-out'), 'report.json');
   const result = await runCli(
     [
       'release',

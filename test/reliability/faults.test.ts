@@ -3,6 +3,8 @@
 // added latency on 20% of requests. Exactly-once is judged from Verdaccio's own storage and
 // from what Verdaccio answered to each PUT, not from Provenant's report.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startFaultProxy, type FaultProxy, type FaultStats } from '../../packages/testing/dist/index.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -21,6 +23,7 @@ import {
   storedTarballs,
   trustFlags,
 } from '../helpers/rig.js';
+import { generationFixture, LOST_ANSWER_GENERATIONS } from './lost-answer-cells.js';
 
 const SEED = Number(process.env.PROVENANT_FAULT_SEED ?? 20240605);
 const RATE = 0.2;
@@ -158,5 +161,36 @@ describe('verify through 20% faults', () => {
     }
     expect(injected).toBeGreaterThan(4);
     expect(verdicts(clean).filter((v) => v.status === 'verified')).toHaveLength(6);
+  });
+});
+
+// Every publisher generation meets a lost answer by construction, not by seed: the first
+// package PUT is stored by Verdaccio, then its connection is reset. The publisher packs once
+// and publishes that tarball (or its pack is reproducible), so the integrity is known before
+// the upload and the registry settles it: published once, verified, nothing blocked.
+describe.each(LOST_ANSWER_GENERATIONS)('a lost publish answer under %s', (label, cell) => {
+  it('is settled by comparing integrities: each stored once, each verified', async () => {
+    const p = await startFaultProxy({ target: rig.registry.url, seed: 1, rate: 0, resetAfterStorePuts: [1] });
+    proxies.push(p);
+    p.setEnabled(false);
+    const scope = `@lost-${label.replace(/\W+/g, '-').replace(/-$/, '')}`;
+    const { dir, env, packages } = await generationFixture(rig, cell, scope, p.url);
+    p.setEnabled(true);
+    const started = Date.now();
+    const result = await release(rig, dir, ['--concurrency', '2'], { ...env, ...FAST_PUBLISHER_RETRIES });
+    console.log(`[faults] lost answer under ${label}: release ${Date.now() - started} ms`);
+    if (process.env.PROVENANT_DEBUG_DIR)
+      writeFileSync(join(process.env.PROVENANT_DEBUG_DIR, `${scope.slice(1)}.log`), result.stderr);
+    expect(p.injected().map((f) => f.kind)).toEqual(['reset-after']);
+    const puts = acceptedPuts(p);
+    for (const name of packages) {
+      expect(Object.keys(stored(rig, name)?.versions ?? {}), name).toEqual(['1.0.0']);
+      expect(puts.get(name), name).toBe(1);
+    }
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    expect(result.json?.environment.publisher).toEqual({ name: cell.publisher, version: cell.version });
+    expect(result.json?.packages.map((pkg) => `${pkg.name}:${pkg.status}`)).toEqual(
+      packages.map((name) => `${name}:verified`),
+    );
   });
 });

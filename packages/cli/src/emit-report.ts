@@ -16,7 +16,7 @@ export function emitReport(
   options: Pick<CommonOptions, 'json' | 'reportFile' | 'summaryFile'> & { verbose?: boolean },
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
-  render: (report: Report, color: boolean, view: { verbose: boolean }) => string = renderReport,
+  render: (report: Report, color: boolean, options: { verbose?: boolean }) => string = renderReport,
 ): number {
   const report = redactDeep(raw);
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -11,6 +11,8 @@ export * from './plan/index.js';
 export * from './ci/index.js';
 export * from './publish/detect-publisher.js';
 export * from './publish/switches.js';
+export * from './publish/support-matrix.js';
+export { renderSupportTable } from './publish/support-table.js';
 export * from './check/index.js';
 export * from './provenance/journal.js';
 export * from './provenance/switch.js';

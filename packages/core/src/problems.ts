@@ -52,6 +52,13 @@ export const PROBLEM_CODES = [
   'PUBLISHED_CONTENT_DIFFERS',
   'OTP_REQUIRED',
   'GIT_TAG_FAILED', // warning: a git tag for a published version could not be created (the publish stands)
+  // publishers (the support matrix, publish/support-matrix.ts)
+  'PROVENANCE_SWITCH_IGNORED', // warning: the user's own switch is one the detected publisher version ignores
+  'PUBLISHER_UNSUPPORTED_VERSION', // warning: outside every known range; the nearest generation is assumed
+  'PUBLISHER_NODE_TOO_OLD', // the Node the publisher runs on is older than it needs (warning when it still runs)
+  'PACKAGE_MANAGER_MISMATCH', // warning: packageManager names a version that is not the one running
+  'CHANGESETS_NO_LOCKFILE', // changesets 3 would see no workspace (npm workspace without package-lock.json)
+  'NOT_ATTEMPTED', // the publisher stopped before this package
   // verify
   'VERSION_NOT_FOUND',
   'ATTESTATIONS_MISSING',

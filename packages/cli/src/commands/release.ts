@@ -48,12 +48,12 @@ Release flags:
   --verify-timeout <s>     how long to wait for attestations to appear (default 120)
   --dry-run                print the exact commands and file changes; publish nothing
   --force                  publish the ready packages even when others are blocked
-  --auth <how>             auto | oidc | token (default auto): oidc publishes only through
-                           trusted publishing (a stored token used instead is an error);
-                           token never exchanges an OIDC id token
   --git-tag, --no-git-tag  tag each published version <name>@<version> (v<version> in a
                            single-package repo) and print "New tag: …" lines as changeset
                            publish does (default: on with changesets or a .changeset/ folder)
+  --auth <how>             auto | oidc | token (default auto): oidc publishes only through
+                           trusted publishing (a stored token used instead is an error);
+                           token never exchanges an OIDC id token
 Verification flags (as for verify):
   --expect-repository <url> --expect-workflow <path> --expect-ref <ref> --expect-issuer <url>
   --expect-trusted-publisher

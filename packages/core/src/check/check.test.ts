@@ -127,7 +127,8 @@ describe('checkWorkspace', () => {
       runner: 'github-hosted',
       publisher: { name: 'pnpm', version: '9.15.9' },
       npmVersion: '11.6.0',
-      provenanceVia: 'env',
+      // pnpm: --provenance per package (plus both variables), honoured by 9–12
+      provenanceVia: 'flag',
       problems: [],
     });
     expect(result.registry).toBe('https://registry.npmjs.org/');

@@ -110,8 +110,9 @@ describe('environment rules', () => {
     expect(codes(facts({ publisher: { name: 'yarn', version: '4.8.0' } }))).toEqual([
       'PUBLISHER_NO_PROVENANCE:error',
     ]);
+    // pnpm 11 reads no .npmrc provenance
     const [p] = checkEnvironment(
-      facts({ publisher: { name: 'pnpm', version: '9.15.9' }, requestedVia: 'flag' }),
+      facts({ publisher: { name: 'pnpm', version: '11.1.0' }, requestedVia: 'npmrc' }),
     );
     expect(p).toMatchObject({ code: 'PUBLISHER_NO_PROVENANCE', severity: 'error' });
     expect(p!.hint).toContain('env');

@@ -23,6 +23,7 @@ import type { AuthMode } from './auth-rules.js';
 import { checkAuth, type AuthStep } from './auth-step.js';
 import { checkEnvironment, type CheckMode } from './environment-rules.js';
 import { applyDependencyRules, checkPackage, statusOf } from './package-rules.js';
+import { publisherRules } from './publisher-rules.js';
 
 export * from './environment-rules.js';
 export * from './package-rules.js';
@@ -218,6 +219,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       exec: ctx.exec,
       exists,
       readFile: ctx.readFile,
+      env: ctx.env,
     }),
   ]);
 
@@ -256,6 +258,14 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
     }),
     ...authStep.environment,
     ...fetched.problems,
+    ...publisherRules({
+      publisher,
+      workspace,
+      planned: plan.packages.map((p) => p.name),
+      env: ctx.env,
+      readFile: ctx.readFile,
+      exists,
+    }),
   ];
 
   const problemsByName = new Map<string, Problem[]>();

@@ -25,10 +25,33 @@ describe('planProvenanceSwitch', () => {
     const env = (name: 'npm' | 'pnpm' | 'yarn' | 'changesets', version: string) =>
       planProvenanceSwitch({ ...base, publisher: { name, version }, via: 'auto' }).env;
     expect(env('npm', '11.0.0')).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
-    expect(env('pnpm', '9.15.9')).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
-    expect(env('pnpm', '11.1.0')).toEqual({ PNPM_CONFIG_PROVENANCE: 'true' });
+    expect(env('yarn', '4.9.1')).toEqual({ YARN_NPM_PUBLISH_PROVENANCE: 'true' });
     expect(env('yarn', '4.9.1')).toEqual({ YARN_NPM_PUBLISH_PROVENANCE: 'true' });
     expect(env('changesets', '2.31.1')).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
+  });
+  it('auto for pnpm: --provenance per package plus both variables, for 9 to 12 alike', () => {
+    for (const version of ['9.15.9', '10.34.9', '11.28.11', '12.23.0', '13.0.0']) {
+      const sw = planProvenanceSwitch({ ...base, publisher: { name: 'pnpm', version }, via: 'auto' });
+      expect(sw.via).toBe('flag');
+      expect(sw.args).toEqual(['--provenance']);
+      expect(sw.env).toEqual({ NPM_CONFIG_PROVENANCE: 'true', PNPM_CONFIG_PROVENANCE: 'true' });
+    }
+    // an explicit flag is the flag alone
+    expect(
+      planProvenanceSwitch({ ...base, publisher: { name: 'pnpm', version: '11.0.0' }, via: 'flag' }).env,
+    ).toEqual({});
+  });
+  it('changesets: the variables of the tool it runs (yarn under changesets 3)', () => {
+    const env = (delegate: 'npm' | 'pnpm' | 'yarn') =>
+      planProvenanceSwitch({
+        ...base,
+        publisher: { name: 'changesets', version: '3.0.3', delegate: { name: delegate, version: null } },
+        via: 'auto',
+      }).env;
+    expect(env('npm')).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
+    expect(env('pnpm')).toEqual({ NPM_CONFIG_PROVENANCE: 'true', PNPM_CONFIG_PROVENANCE: 'true' });
+    // never YARN_NPM_CONFIG_PROVENANCE: yarn refuses to run with it
+    expect(env('yarn')).toEqual({ YARN_NPM_PUBLISH_PROVENANCE: 'true' });
   });
   it('a publisher that cannot do provenance is refused', () => {
     expect(

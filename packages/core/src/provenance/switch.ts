@@ -57,6 +57,10 @@ export function planProvenanceSwitch(input: SwitchInput): ProvenanceSwitch {
   switch (via) {
     case 'flag':
       sw.args.push('--provenance');
+      // pnpm under auto: the flag (one package per process, honoured by 9–12) plus both
+      // variables (NPM_CONFIG_* for 9/10, PNPM_CONFIG_* for 11/12), whichever pnpm really runs.
+      if (input.via === 'auto' && input.publisher.name === 'pnpm')
+        Object.assign(sw.env, provenanceEnvVariables(input.publisher));
       break;
     case 'env':
       Object.assign(sw.env, provenanceEnvVariables(input.publisher));

@@ -94,14 +94,20 @@ describe('detectPublisher', () => {
       ...base,
       rootManifest: { packageManager: 'pnpm@9.15.9' },
       exists: () => false,
-      exec: fakeExec({ npm: '10.9.2', pnpm: '9.15.9' }, calls),
+      exec: fakeExec({ npm: '10.9.2', pnpm: '9.15.9', node: 'v20.20.2' }, calls),
     });
     expect(result).toEqual({
-      publisher: { name: 'pnpm', version: '9.15.9', yarnFlavor: null },
+      publisher: {
+        name: 'pnpm',
+        version: '9.15.9',
+        yarnFlavor: null,
+        bin: 'pnpm',
+        node: { bin: 'node', version: '20.20.2' },
+      },
       npmVersion: '10.9.2',
       problems: [],
     });
-    expect(calls).toEqual(['npm --version', 'pnpm --version']);
+    expect(calls).toEqual(['pnpm --version', 'node --version', 'npm --version']);
   });
 
   it('reads the yarn flavour from the version it runs', async () => {
@@ -111,7 +117,7 @@ describe('detectPublisher', () => {
       exists: (p) => p.endsWith('yarn.lock'),
       exec: fakeExec({ npm: '10.0.0', yarn: '4.9.2' }),
     });
-    expect(result.publisher).toEqual({ name: 'yarn', version: '4.9.2', yarnFlavor: 'berry' });
+    expect(result.publisher).toMatchObject({ name: 'yarn', version: '4.9.2', yarnFlavor: 'berry' });
   });
 
   it('changesets: version from node_modules, delegate version by exec', async () => {
@@ -123,12 +129,114 @@ describe('detectPublisher', () => {
         p === '/repo/node_modules/@changesets/cli/package.json' ? '{"version":"2.31.1"}' : null,
       exec: fakeExec({ npm: '11.6.0', pnpm: '10.2.0' }),
     });
-    expect(result.publisher).toEqual({
+    expect(result.publisher).toMatchObject({
       name: 'changesets',
       version: '2.31.1',
       delegate: { name: 'pnpm', version: '10.2.0' },
       yarnFlavor: null,
     });
+  });
+
+  it('changesets 3 publishes a yarn repo with yarn; 2.x with npm', async () => {
+    const detect = (version: string) =>
+      detectPublisher({
+        root: '/repo',
+        rootManifest: { devDependencies: { '@changesets/cli': version } },
+        exists: (p) => p.endsWith('.changeset') || p.endsWith('yarn.lock'),
+        readFile: (p) => (p.endsWith('@changesets/cli/package.json') ? `{"version":"${version}"}` : null),
+        exec: fakeExec({ npm: '11.6.0', yarn: '4.18.1', node: 'v22.23.5' }),
+      });
+    expect((await detect('3.0.3')).publisher?.delegate).toEqual({ name: 'yarn', version: '4.18.1' });
+    expect((await detect('2.31.1')).publisher?.delegate).toEqual({ name: 'npm', version: '11.6.0' });
+  });
+
+  const pathFs = (files: string[], heads: Record<string, string> = {}) => ({
+    env: { PATH: '/tools/pnpm11:/usr/bin' },
+    exists: (p: string) => files.includes(p),
+    readHead: (p: string) => heads[p] ?? null,
+  });
+
+  it('the version that runs: node_modules/.bin before PATH; its Node beside it; pnpm ≤ 10 uses the npm beside its Node', async () => {
+    const calls: string[] = [];
+    const exec: ExecFn = (file, args) => {
+      calls.push(`${file} ${args.join(' ')}`);
+      const v: Record<string, string> = {
+        '/repo/node_modules/.bin/pnpm': '10.34.9',
+        '/tools/pnpm11/pnpm': '11.28.11',
+        '/tools/pnpm11/node': 'v22.23.5',
+        '/usr/bin/node': 'v20.20.2',
+        '/usr/bin/npm': '11.19.1',
+      };
+      const out = v[file];
+      return Promise.resolve(
+        out
+          ? { exitCode: 0, stdout: out, stderr: '' }
+          : { exitCode: 127, stdout: '', stderr: '', failedToStart: 'ENOENT' },
+      );
+    };
+    const files = ['/tools/pnpm11/pnpm', '/tools/pnpm11/node', '/usr/bin/node', '/usr/bin/npm'];
+    const onPath = await detectPublisher({
+      root: '/repo',
+      rootManifest: {},
+      readFile: () => null,
+      ...pathFs([...files, '/repo/pnpm-lock.yaml']),
+      exec,
+    });
+    expect(onPath.publisher).toMatchObject({
+      version: '11.28.11',
+      bin: '/tools/pnpm11/pnpm',
+      node: { bin: '/tools/pnpm11/node', version: '22.23.5' },
+    });
+    const local = await detectPublisher({
+      root: '/repo',
+      rootManifest: {},
+      readFile: () => null,
+      // no Node beside it: its `#!/usr/bin/env node` takes PATH's first node
+      ...pathFs(
+        [
+          '/tools/pnpm11/pnpm',
+          '/usr/bin/node',
+          '/usr/bin/npm',
+          '/repo/pnpm-lock.yaml',
+          '/repo/node_modules/.bin/pnpm',
+        ],
+        {
+          '/repo/node_modules/.bin/pnpm': '#!/usr/bin/env node\n',
+        },
+      ),
+      exec,
+    });
+    expect(local.publisher).toMatchObject({
+      version: '10.34.9',
+      bin: '/repo/node_modules/.bin/pnpm',
+      node: { bin: '/usr/bin/node', version: '20.20.2' },
+    });
+    // pnpm 10 runs on /usr/bin/node: the npm beside it uploads
+    expect(local.npmVersion).toBe('11.19.1');
+    expect(calls).toContain('/usr/bin/npm --version');
+  });
+
+  it('packageManager: a version that cannot run is named in the error; another version running is a warning', async () => {
+    const missing = await detectPublisher({
+      ...base,
+      rootManifest: { packageManager: 'pnpm@12.23.0+sha512.abc' },
+      exists: () => false,
+      exec: fakeExec({ npm: '11.6.0' }),
+    });
+    expect(missing.problems.map((p) => p.code)).toEqual(['PUBLISHER_NOT_FOUND']);
+    expect(missing.problems[0]!.message).toContain('pnpm@12.23.0');
+    expect(missing.problems[0]!.hint).toContain('pnpm@12.23.0');
+    const other = await detectPublisher({
+      ...base,
+      rootManifest: { packageManager: 'pnpm@12.23.0' },
+      exists: () => false,
+      exec: fakeExec({ npm: '11.6.0', pnpm: '10.34.9', node: 'v20.20.2' }),
+    });
+    expect(other.publisher?.version).toBe('10.34.9');
+    expect(other.problems.map((p) => [p.code, p.severity])).toEqual([
+      ['PACKAGE_MANAGER_MISMATCH', 'warning'],
+    ]);
+    expect(other.problems[0]!.message).toContain('pnpm@12.23.0');
   });
 
   it('PUBLISHER_NOT_FOUND when the binary cannot run', async () => {
@@ -197,20 +305,22 @@ describe('provenance switches (RIG.md)', () => {
     expect(provenanceSwitches({ name: 'npm', version: '9.4.2' })).toEqual([]);
   });
 
-  it('pnpm 9/10 ignore the flag; pnpm 11 only flag and its own env', () => {
+  it('pnpm: the flag first (one package per process: 9–12 honour it); 9/10 npm config, 11/12 pnpm config', () => {
     expect(provenanceSwitches({ name: 'pnpm', version: '9.15.9' })).toEqual([
+      'flag',
       'env',
       'npmrc',
       'publish-config',
     ]);
-    expect(provenanceSwitches({ name: 'pnpm', version: '10.18.0' })).not.toContain('flag');
-    expect(provenanceSwitches({ name: 'pnpm', version: '11.0.0' })).toEqual(['env', 'flag']);
-    expect(provenanceEnvVariables({ name: 'pnpm', version: '11.0.0' })).toEqual({
-      PNPM_CONFIG_PROVENANCE: 'true',
-    });
-    expect(provenanceEnvVariables({ name: 'pnpm', version: '9.0.0' })).toEqual({
-      NPM_CONFIG_PROVENANCE: 'true',
-    });
+    expect(provenanceSwitches({ name: 'pnpm', version: '11.0.0' })).toEqual(['flag', 'env']);
+    expect(provenanceSwitches({ name: 'pnpm', version: '12.23.0' })).toEqual(['flag', 'env']);
+    // both variables, whichever pnpm really runs
+    for (const version of ['9.0.0', '10.34.9', '11.0.0', '12.23.0']) {
+      expect(provenanceEnvVariables({ name: 'pnpm', version })).toEqual({
+        NPM_CONFIG_PROVENANCE: 'true',
+        PNPM_CONFIG_PROVENANCE: 'true',
+      });
+    }
   });
 
   it('yarn berry from 4.9; classic and older berry none', () => {
@@ -254,7 +364,9 @@ describe('provenance switches (RIG.md)', () => {
   it('chooseProvenanceVia: auto takes the best; an unhonoured choice is null', () => {
     expect(chooseProvenanceVia({ name: 'npm', version: '11.0.0' })).toBe('env');
     expect(chooseProvenanceVia({ name: 'npm', version: '11.0.0' }, 'flag')).toBe('flag');
-    expect(chooseProvenanceVia({ name: 'pnpm', version: '9.15.9' }, 'flag')).toBeNull();
+    expect(chooseProvenanceVia({ name: 'pnpm', version: '9.15.9' })).toBe('flag');
+    expect(chooseProvenanceVia({ name: 'pnpm', version: '11.1.0' }, 'npmrc')).toBeNull();
+    expect(chooseProvenanceVia({ name: 'pnpm', version: '12.0.0' }, 'publish-config')).toBeNull();
     expect(chooseProvenanceVia({ name: 'yarn', version: '1.22.0' })).toBeNull();
   });
 

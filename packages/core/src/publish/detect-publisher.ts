@@ -1,7 +1,8 @@
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { ExecFn } from '../context.js';
 import { problem, type Problem } from '../problems.js';
 import type { PublisherName } from '../report/types.js';
+import { findOnPath, nodeForBin, resolvePublisherBin } from './publisher-bin.js';
 import type { PublisherVersion } from './switches.js';
 
 export type PublisherRequest = 'auto' | PublisherName;
@@ -29,12 +30,16 @@ export interface PublisherChoice {
 
 export interface DetectedPublisher extends PublisherVersion {
   yarnFlavor: 'berry' | 'classic' | null;
+  /** The executable Provenant runs (absolute when found in node_modules/.bin or on PATH). */
+  bin?: string;
+  /** The Node the publisher runs on (its version null when it could not be run). */
+  node?: { bin: string; version: string | null };
 }
 
 export interface PublisherDetection {
   /** null when the publisher's binary could not be run. */
   publisher: DetectedPublisher | null;
-  /** `npm --version`, whatever the publisher (provenance and trusted publishing depend on it). */
+  /** The npm that uploads (for pnpm ≤ 10: the one beside pnpm's Node); provenance and trusted publishing depend on it. */
   npmVersion: string | null;
   problems: Problem[];
 }
@@ -112,18 +117,28 @@ export interface DetectPublisherInput {
   exec: ExecFn;
   exists: (path: string) => boolean;
   readFile: (path: string) => string | null;
+  /** PATH decides which publisher runs; default: no PATH lookup (bare names). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The `#!` line of an executable (tests pass a fake). */
+  readHead?: (path: string) => string | null;
   timeoutMs?: number;
 }
 
+/** `pnpm@9.15.9+sha512.…` → { name, version }; null for anything else. */
+export function parsePackageManager(field: string | null): { name: string; version: string } | null {
+  const match = /^(npm|pnpm|yarn|bun)@(\d+\.\d+\.\d+[^+\s]*)/.exec(field ?? '');
+  return match?.[1] && match[2] ? { name: match[1], version: match[2] } : null;
+}
+
 /**
- * Detects the publisher and its version by running `<bin> --version` through
- * the injected exec (tests pass a fake), plus `npm --version`.
+ * Detects the publisher that will really run (see publisher-bin.ts), its
+ * version (`<bin> --version` through the injected exec; tests pass a fake),
+ * the Node it runs on, and the npm that uploads.
  */
 export async function detectPublisher(input: DetectPublisherInput): Promise<PublisherDetection> {
-  const choice = choosePublisher(
-    readPublisherFacts(input.root, input.rootManifest, input.exists),
-    input.requested ?? 'auto',
-  );
+  const facts = readPublisherFacts(input.root, input.rootManifest, input.exists);
+  const choice = choosePublisher(facts, input.requested ?? 'auto');
+  const lookup = { env: input.env ?? {}, exists: input.exists, readHead: input.readHead };
   const versionOf = async (bin: string): Promise<string | null> => {
     const result = await input.exec(bin, ['--version'], {
       cwd: input.root,
@@ -134,37 +149,94 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
     if (result.failedToStart !== undefined || result.exitCode !== 0) return null;
     return parseVersionOutput(result.stdout);
   };
-  const npmVersion = await versionOf('npm');
+  const nodeOf = async (bin: string) => {
+    const nodeBin = nodeForBin(bin, lookup);
+    return { bin: nodeBin, version: await versionOf(nodeBin) };
+  };
+  /** pnpm ≤ 10 hands the upload to the npm beside the Node running it, else PATH's. */
+  const npmBesideNode = (nodeBin: string) => {
+    const beside = join(dirname(nodeBin), 'npm');
+    return isAbsolute(nodeBin) && input.exists(beside) ? beside : (findOnPath('npm', lookup) ?? 'npm');
+  };
+  const pathNpm = findOnPath('npm', lookup) ?? 'npm';
   const problems: Problem[] = [];
-  const notFound = (bin: string, hint: string) =>
+  const pm = parsePackageManager(facts.packageManager);
+  const notFound = (bin: string, command: string, hint: string) => {
+    const named =
+      pm?.name === command ? ` (package.json's packageManager names ${pm.name}@${pm.version})` : '';
     problems.push(
-      problem('PUBLISHER_NOT_FOUND', 'error', `Could not run \`${bin} --version\` in ${input.root}.`, hint),
+      problem(
+        'PUBLISHER_NOT_FOUND',
+        'error',
+        `Could not run \`${bin} --version\` in ${input.root}${named}.`,
+        pm?.name === command
+          ? `Install ${pm.name}@${pm.version}: \`corepack enable && corepack install\`, or \`npm i -g ${pm.name}@${pm.version}\`.`
+          : hint,
+      ),
     );
+  };
+  /** A packageManager version that is not the one running is reported, by name. */
+  const comparePackageManager = (command: string, bin: string, version: string) => {
+    if (pm?.name !== command || pm.version === version) return;
+    problems.push(
+      problem(
+        'PACKAGE_MANAGER_MISMATCH',
+        'warning',
+        `package.json's packageManager names ${pm.name}@${pm.version}, but ${bin} is ${command} ${version}: ${pm.version} is not installed here. Provenant publishes with ${version}.`,
+        `Install ${pm.name}@${pm.version} (\`corepack enable\`, or \`npm i -g ${pm.name}@${pm.version}\`), or update packageManager.`,
+      ),
+    );
+  };
 
   let publisher: DetectedPublisher | null = null;
+  let npmBin = pathNpm;
   switch (choice.name) {
-    case 'npm':
-      if (npmVersion) publisher = { name: 'npm', version: npmVersion, yarnFlavor: null };
-      else
-        notFound('npm', 'Install Node.js with npm (actions/setup-node does), or choose another --publisher.');
+    case 'npm': {
+      const bin = resolvePublisherBin(input.root, 'npm', lookup);
+      npmBin = bin;
+      const version = await versionOf(bin);
+      if (version) {
+        comparePackageManager('npm', bin, version);
+        publisher = { name: 'npm', version, yarnFlavor: null, bin, node: await nodeOf(bin) };
+      } else
+        notFound(
+          bin,
+          'npm',
+          'Install Node.js with npm (actions/setup-node does), or choose another --publisher.',
+        );
       break;
+    }
     case 'pnpm': {
-      const version = await versionOf('pnpm');
-      if (version) publisher = { name: 'pnpm', version, yarnFlavor: null };
-      else
-        notFound('pnpm', 'Install pnpm before running provenant (pnpm/action-setup, or `npm i -g pnpm@9`).');
+      const bin = resolvePublisherBin(input.root, 'pnpm', lookup);
+      const version = await versionOf(bin);
+      if (version) {
+        comparePackageManager('pnpm', bin, version);
+        const node = await nodeOf(bin);
+        npmBin = npmBesideNode(node.bin);
+        publisher = { name: 'pnpm', version, yarnFlavor: null, bin, node };
+      } else
+        notFound(
+          bin,
+          'pnpm',
+          'Install pnpm before running provenant (pnpm/action-setup, or `npm i -g pnpm@10`).',
+        );
       break;
     }
     case 'yarn': {
-      const version = await versionOf('yarn');
+      const bin = resolvePublisherBin(input.root, 'yarn', lookup);
+      const version = await versionOf(bin);
       if (version) {
+        comparePackageManager('yarn', bin, version);
         publisher = {
           name: 'yarn',
           version,
           yarnFlavor: Number(version.split('.')[0]) >= 2 ? 'berry' : 'classic',
+          bin,
+          node: await nodeOf(bin),
         };
       } else {
         notFound(
+          bin,
           'yarn',
           'Enable yarn before running provenant (`corepack enable`, or `npm i -g @yarnpkg/cli-dist@4`).',
         );
@@ -172,6 +244,8 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
       break;
     }
     case 'changesets': {
+      // a dependency of the repository: the root's node_modules only (PATH's would be another install)
+      const bin = join(input.root, 'node_modules', '.bin', 'changeset');
       const fromManifest = input.readFile(
         join(input.root, 'node_modules', '@changesets', 'cli', 'package.json'),
       );
@@ -184,18 +258,29 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
           version = null;
         }
       }
-      version ??= await versionOf(join(input.root, 'node_modules', '.bin', 'changeset'));
-      const delegateName = choice.delegate ?? 'npm';
-      const delegateVersion = delegateName === 'pnpm' ? await versionOf('pnpm') : npmVersion;
+      version ??= await versionOf(bin);
+      // changesets 3 publishes yarn repos with `yarn npm publish`; 2.x with npm.
+      const major = Number(version?.split('.')[0] ?? 0);
+      const yarnRepo = facts.yarnLock || pm?.name === 'yarn';
+      const delegateName = choice.delegate === 'pnpm' ? 'pnpm' : major >= 3 && yarnRepo ? 'yarn' : 'npm';
+      // changesets runs its child from PATH
+      const delegateBin = findOnPath(delegateName, lookup) ?? delegateName;
+      const delegateVersion = await versionOf(delegateBin);
+      if (delegateName === 'pnpm' && delegateVersion) npmBin = npmBesideNode(nodeForBin(delegateBin, lookup));
+      if (delegateName === 'npm') npmBin = delegateBin;
+      if (delegateVersion) comparePackageManager(delegateName, delegateBin, delegateVersion);
       if (version) {
         publisher = {
           name: 'changesets',
           version,
           delegate: { name: delegateName, version: delegateVersion },
           yarnFlavor: null,
+          bin,
+          node: await nodeOf(bin),
         };
       } else if (delegateVersion) {
         notFound(
+          bin,
           'changeset',
           'Install the root dependencies first (`@changesets/cli` must be in node_modules).',
         );
@@ -203,11 +288,12 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
       // One cause, one problem: without the delegate the root dependencies cannot be installed either.
       if (!delegateVersion)
         notFound(
-          version ? delegateName : `${delegateName} --version\` nor \`changeset`,
+          version ? delegateBin : `${delegateBin} --version\` nor \`changeset`,
+          delegateName,
           `changesets publishes with ${delegateName}; install it before running provenant${version ? '' : ', then the root dependencies (`@changesets/cli` must be in node_modules)'}.`,
         );
       break;
     }
   }
-  return { publisher, npmVersion, problems };
+  return { publisher, npmVersion: await versionOf(npmBin), problems };
 }

@@ -106,10 +106,15 @@ function errorSummary(json: unknown): string {
   return [code, summary, detail].filter((s): s is string => typeof s === 'string' && s !== '').join('\n');
 }
 
+/** `npm pack --json`: an array (npm ≤ 11), an object keyed by name with `-w` (npm 12), or one summary. */
 export function readNpmPackJson(stdout: string): Map<string, string> {
   const out = new Map<string, string>();
   const json = parseTrailingJson(stdout);
-  const entries = Array.isArray(json) ? json : [json];
+  const entries = Array.isArray(json)
+    ? json
+    : isRecord(json) && typeof json.name !== 'string'
+      ? Object.values(json)
+      : [json];
   for (const entry of entries) {
     if (isRecord(entry) && typeof entry.name === 'string' && typeof entry.integrity === 'string') {
       out.set(entry.name, entry.integrity);

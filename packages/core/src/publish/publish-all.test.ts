@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecFn, ExecResult } from '../context.js';
 import type { Packument } from '../registry/packument.js';
+import { changesetsAdapter } from './changesets.js';
 import { npmAdapter } from './npm.js';
+import { pnpmAdapter } from './pnpm.js';
 import { publishAll, type PlannedTarget, type PublishAllInput } from './publish-all.js';
 
 /** A fake registry plus a fake `npm publish -w … --json` that writes into it. */
@@ -172,5 +174,122 @@ describe('publishAll', () => {
       input(fake, [target('a'), target('b', ['a'])], { exec, signal: controller.signal, concurrency: 1 }),
     );
     expect(records.get('b')?.state).toBe('cancelled');
+  });
+
+  it('changesets 3 stops after a failing chunk: unreported and absent → DEPENDENCY_BLOCKED for dependents, NOT_ATTEMPTED for the rest', async () => {
+    const fake = fakeNpm();
+    // a failed in the first chunk with d published alongside; b (→ a) and e never tried
+    fake.registry.set('d', 'sha512-d');
+    const exec: ExecFn = () =>
+      Promise.resolve({
+        exitCode: 1,
+        stdout: '',
+        stderr:
+          'Successfully published:\nd@1.0.0\n\nSome packages failed to publish:\na@1.0.0\n└ E403: 403 Forbidden - PUT http://r/a\n',
+      });
+    const records = await publishAll(
+      input(fake, [target('a'), target('d'), target('b', ['a']), target('c', ['b']), target('e')], {
+        adapter: changesetsAdapter('3.0.3', { underlying: 'npm' }),
+        exec,
+      }),
+    );
+    const states = Object.fromEntries(
+      [...records.values()].map((r) => [r.name, [r.state, r.problems.map((p) => p.code)]]),
+    );
+    expect(states).toEqual({
+      a: ['failed', ['PUBLISH_FAILED']],
+      d: ['published', []],
+      b: ['blocked', ['DEPENDENCY_BLOCKED']],
+      c: ['blocked', ['DEPENDENCY_BLOCKED']],
+      e: ['failed', ['NOT_ATTEMPTED']],
+    });
+  });
+
+  it('pnpm: a reset after the registry stored the upload is settled by the packed integrity (the tarball it published)', async () => {
+    const fake = fakeNpm();
+    let calls = 0;
+    const exec: ExecFn = (_file, args) => {
+      calls++;
+      const name = 'a';
+      expect(args[1]).toBe('/tmp/pack/a-1.0.0.tgz');
+      if (calls === 1) {
+        fake.registry.set(name, 'sha512-a');
+        return Promise.resolve({
+          exitCode: 1,
+          stdout: '',
+          stderr: 'ERR_PNPM_FETCH ... ECONNRESET socket hang up',
+        });
+      }
+      return Promise.resolve({
+        exitCode: 1,
+        stdout:
+          '{"error":{"code":"E409","message":"409 Conflict - PUT http://r/a - this package is already present"}}',
+        stderr: '',
+      });
+    };
+    const records = await publishAll(
+      input(fake, [target('a')], {
+        adapter: pnpmAdapter('11.28.11'),
+        exec,
+        command: {
+          root: '/r',
+          registry: 'http://r/',
+          access: 'public',
+          provenanceArgs: [],
+          provenanceEnv: {},
+          tarballs: new Map([['a', '/tmp/pack/a-1.0.0.tgz']]),
+        },
+        absentBeforehand: false,
+      }),
+    );
+    expect(records.get('a')).toMatchObject({ state: 'published', attempts: 2, integrity: 'sha512-a' });
+  });
+
+  it('changesets 3 stopped by a lost answer: the rest is run again, once the registry shows it published', async () => {
+    const fake = fakeNpm();
+    const runs: number[] = [];
+    const exec: ExecFn = () => {
+      runs.push(runs.length + 1);
+      if (runs.length === 1) {
+        // a was stored, its answer lost: changesets saw a failure and stopped before b
+        fake.registry.set('a', 'sha512-a');
+        return Promise.resolve({
+          exitCode: 1,
+          stdout: '',
+          stderr: 'Some packages failed to publish:\na@1.0.0\n└ ECONNRESET: socket hang up\n',
+        });
+      }
+      fake.registry.set('b', 'sha512-b');
+      return Promise.resolve({ exitCode: 0, stdout: '', stderr: 'Successfully published:\nb@1.0.0\n' });
+    };
+    const records = await publishAll(
+      input(fake, [target('a'), target('b', ['a'])], {
+        adapter: changesetsAdapter('3.0.3', { underlying: 'npm' }),
+        exec,
+      }),
+    );
+    expect(runs).toHaveLength(2);
+    expect(Object.fromEntries([...records.values()].map((r) => [r.name, r.state]))).toEqual({
+      a: 'published',
+      b: 'published',
+    });
+  });
+
+  it('changesets over pnpm: its pack settles a lost answer when the bytes match, and never overrules a reported success', async () => {
+    const fake = fakeNpm();
+    const exec: ExecFn = () => {
+      // a: stored, answer lost (unreported); b: reported published, with bytes other than pnpm's own pack
+      fake.registry.set('a', 'sha512-a');
+      fake.registry.set('b', 'sha512-b-as-uploaded');
+      return Promise.resolve({ exitCode: 1, stdout: '', stderr: 'Successfully published:\nb@1.0.0\n' });
+    };
+    const records = await publishAll(
+      input(fake, [target('a'), target('b')], {
+        adapter: changesetsAdapter('3.0.3', { underlying: 'pnpm' }),
+        exec,
+      }),
+    );
+    expect(records.get('a')).toMatchObject({ state: 'published', integrity: 'sha512-a' });
+    expect(records.get('b')).toMatchObject({ state: 'published', integrity: 'sha512-b-as-uploaded' });
   });
 });

@@ -148,11 +148,18 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     return input.adapter.readOutcome(targets, result);
   };
 
-  const { settle, settleExisting } = createSettler({ input, progress, finish, packedOf });
+  const { settle, settleUnreported } = createSettler({ input, progress, finish, packedOf });
+  /** Workspace dependencies in this run that did not go out (so far). */
+  const failedDepsOf = (target: PlannedTarget) =>
+    target.deps.filter((d) => {
+      const state = records.get(d)?.state;
+      return byName.has(d) && state !== undefined && state !== 'published' && state !== 'already-published';
+    });
 
   /** Runs a group in one process, then anything left over alone, until settled. */
   const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {
     const done = new Map<string, boolean>();
+    let rounds = 0;
     let queue: PlannedTarget[][] = groupByTag(
       names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t),
     );
@@ -168,25 +175,29 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
         }
         const outcomes = await runOnce(group);
         const again: PlannedTarget[] = [];
+        const unreported: PlannedTarget[] = [];
         for (const target of group) {
           const outcome = outcomes.get(target.name) ?? { kind: 'not-attempted' };
           const settled = await settle(target, outcome);
           if (settled === 'again') {
-            if (
-              input.adapter.batching === 'whole' &&
-              outcome.kind === 'not-attempted' &&
-              !input.signal?.aborted
-            ) {
-              // changesets skipped or lost it: the registry says whether it is there.
-              done.set(
-                target.name,
-                await settleExisting(target, 'not reported by the publisher', {
-                  ...(progress.get(target.name) as Progress),
-                  transientBefore: true,
-                }),
-              );
-            } else again.push(target);
+            const whole = input.adapter.batching === 'whole' && !input.signal?.aborted;
+            if (whole && outcome.kind === 'not-attempted') unreported.push(target);
+            else again.push(target);
           } else done.set(target.name, settled);
+        }
+        // changesets skipped, lost or never tried them: the registry says whether they are there
+        // (in dependency order, so a dependent sees its dependency's fate). When what stopped it
+        // turned out to be published (a lost answer), the rest is tried again, within --retries.
+        const noFailure = group.every((t) => done.get(t.name) !== false);
+        rounds += 1;
+        for (const target of unreported) {
+          const settled = await settleUnreported(
+            target,
+            failedDepsOf(target),
+            noFailure && rounds <= input.retries,
+          );
+          if (settled === 'again') again.push(target);
+          else done.set(target.name, settled);
         }
         if (input.adapter.batching === 'whole') {
           if (again.length > 0) next.push(again);

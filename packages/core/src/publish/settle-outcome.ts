@@ -36,7 +36,11 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
     const packed = await packedOf(target.name);
     switch (outcome.kind) {
       case 'published':
-        return confirmUpload(target, outcome.integrity ?? packed, p);
+        return confirmUpload(
+          target,
+          outcome.integrity ?? (input.adapter.reproduciblePack ? packed : null),
+          p,
+        );
       case 'not-attempted':
         // never tried (a batch stopped before it): not an attempt
         p.attempts = Math.max(0, p.attempts - 1);
@@ -119,7 +123,9 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
       );
     }
     const registryIntegrity = await registryIntegrityOf(target).catch(() => undefined);
-    const expected = packed ?? integrity;
+    // A pack that may differ from the upload (pnpm's own, beside a folder publish) settles uncertain
+    // answers only (settleExisting compares it first); a reported success is taken as it is.
+    const expected = (input.adapter.reproduciblePack ? packed : null) ?? integrity;
     if (registryIntegrity && expected && !sameIntegrity(registryIntegrity, expected)) {
       return finish(
         target.name,
@@ -199,5 +205,59 @@ export function createSettler({ input, progress, finish, packedOf }: SettlerDeps
     );
   };
 
-  return { settle, settleExisting };
+  /**
+   * A package a whole-run publisher (changesets) did not report on: the
+   * registry says whether it went out. Absent, it was never tried — blocked
+   * by a dependency that did not go out (DEPENDENCY_BLOCKED), else the
+   * publisher stopped before it (NOT_ATTEMPTED; changesets 3 stops after
+   * the first failing chunk). `mayRetry`: nothing really failed (what
+   * stopped the publisher was a lost answer), so it is run again.
+   */
+  const settleUnreported = async (
+    target: PlannedTarget,
+    failedDeps: readonly string[],
+    mayRetry: boolean,
+  ): Promise<boolean | 'again'> => {
+    const p = progress.get(target.name) as Progress;
+    let existing: string | null;
+    try {
+      existing = await registryIntegrityOf(target);
+    } catch {
+      existing = null;
+    }
+    if (existing !== null)
+      return settleExisting(target, 'not reported by the publisher', { ...p, transientBefore: true });
+    const packed = await packedOf(target.name);
+    if (failedDeps.length === 0 && mayRetry) return 'again';
+    if (failedDeps.length > 0) {
+      return finish(
+        target.name,
+        'blocked',
+        [
+          problem(
+            'DEPENDENCY_BLOCKED',
+            'error',
+            `Not published: it depends on ${failedDeps.join(', ')}, which ${failedDeps.length > 1 ? 'were' : 'was'} not published.`,
+            'Fix the failure of that dependency first, then run release again.',
+          ),
+        ],
+        packed,
+      );
+    }
+    return finish(
+      target.name,
+      'failed',
+      [
+        problem(
+          'NOT_ATTEMPTED',
+          'error',
+          `${input.adapter.name} ${input.adapter.version} stopped before publishing ${target.name}@${target.version}.`,
+          'Fix the failure reported for another package, then run release again: packages already published are skipped.',
+        ),
+      ],
+      packed,
+    );
+  };
+
+  return { settle, settleExisting, settleUnreported };
 }

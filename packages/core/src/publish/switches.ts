@@ -1,5 +1,6 @@
 import semver from 'semver';
 import type { ProvenanceVia, PublisherName } from '../report/types.js';
+import { SWITCH_ENV, generationOf, type SwitchId } from './support-matrix.js';
 
 /** npm generates provenance from 9.5.0 on. */
 export const NPM_PROVENANCE_MIN = '9.5.0';
@@ -12,65 +13,94 @@ export const NPM_TRUSTED_PUBLISHING_MIN = '11.5.1';
 export interface PublisherVersion {
   name: PublisherName;
   version: string;
-  /** changesets only: the tool it runs (`npm`, or `pnpm` with a pnpm lockfile / packageManager). */
-  delegate?: { name: 'npm' | 'pnpm'; version: string | null } | null;
+  /** changesets only: the tool it runs (npm; pnpm with a pnpm lockfile / packageManager; yarn berry under changesets 3). */
+  delegate?: { name: 'npm' | 'pnpm' | 'yarn'; version: string | null } | null;
 }
 
 const atLeast = (version: string | null | undefined, min: string): boolean => {
   const v = version ? semver.coerce(version, { includePrerelease: false }) : null;
   return v !== null && semver.gte(v, min);
 };
-const majorOf = (version: string | null | undefined): number =>
-  version ? (semver.coerce(version)?.major ?? 0) : 0;
+
+/** What changesets can pass on to its child: never a CLI flag, nor an `.npmrc` the child may not read from the package folder. */
+const CHANGESETS_PASSES: readonly SwitchId[] = [
+  'npm-env',
+  'pnpm-env',
+  'yarn-env',
+  'publish-config',
+  'yarnrc',
+];
 
 /**
- * The provenance switches a publisher version really honours (RIG.md,
- * measured), best first: the environment and the flag change no file; the
- * npmrc/yarnrc edit changes one; publishConfig changes every manifest.
- *
- * - npm ≥ 9.5: env (`NPM_CONFIG_PROVENANCE`), flag, npmrc, publish-config.
- * - pnpm 9/10 hand each package to npm: env, npmrc, publish-config — not the
- *   flag (`pnpm -r publish --provenance` silently publishes without it).
- * - pnpm ≥ 11: env (`PNPM_CONFIG_PROVENANCE`) and flag only.
- * - yarn berry ≥ 4.9: env (`YARN_NPM_PUBLISH_PROVENANCE`), flag, yarnrc
- *   (`npmPublishProvenance`), publish-config. Classic and older berry: none.
- * - changesets runs npm or pnpm with the environment it is given: env, and
- *   publishConfig when its delegate reads it (not pnpm 11).
- *
- * npm older than 9.5 is not excluded here for pnpm/changesets: that is the
- * NPM_TOO_OLD rule's finding, about the npm on the machine.
+ * The switches (support-matrix ids) a publisher version really honours, as
+ * measured (RIG.md). changesets honours what its child does, minus the flag.
  */
-export function provenanceSwitches(publisher: PublisherVersion): ProvenanceVia[] {
-  switch (publisher.name) {
-    case 'npm':
-      return atLeast(publisher.version, NPM_PROVENANCE_MIN) ? ['env', 'flag', 'npmrc', 'publish-config'] : [];
-    case 'pnpm':
-      return majorOf(publisher.version) >= 11 ? ['env', 'flag'] : ['env', 'npmrc', 'publish-config'];
-    case 'yarn':
-      return atLeast(publisher.version, YARN_PROVENANCE_MIN)
-        ? ['env', 'flag', 'yarnrc', 'publish-config']
-        : [];
-    case 'changesets': {
-      const delegate = publisher.delegate;
-      if (delegate?.name === 'pnpm' && majorOf(delegate.version) >= 11) return ['env'];
-      return ['env', 'publish-config'];
-    }
-  }
+export function honouredSwitches(publisher: PublisherVersion): SwitchId[] {
+  const own = generationOf(publisher.name, publisher.version).generation;
+  if (publisher.name !== 'changesets') return [...own.honours];
+  const delegate = publisher.delegate ?? { name: 'npm', version: null };
+  // an npm too old for provenance is NPM_TOO_OLD's finding, not a missing switch
+  const child = generationOf(
+    delegate.name,
+    delegate.name === 'npm' && !npmSupportsProvenance(delegate.version)
+      ? NPM_PROVENANCE_MIN
+      : delegate.version,
+  ).generation;
+  return child.honours.filter((s) => own.honours.includes(s) && CHANGESETS_PASSES.includes(s));
 }
 
-/** The environment variable that turns provenance on for this publisher (for `env`). */
+/**
+ * Switches the version that reads them accepts and silently ignores
+ * (measured): for changesets, those of the tool it runs.
+ */
+export function ignoredSwitches(publisher: PublisherVersion): SwitchId[] {
+  if (publisher.name !== 'changesets')
+    return [...generationOf(publisher.name, publisher.version).generation.ignores];
+  const delegate = publisher.delegate ?? { name: 'npm', version: null };
+  return [...generationOf(delegate.name, delegate.version).generation.ignores];
+}
+
+/**
+ * The `--provenance-via` choices a publisher version honours, best first:
+ * the environment and the flag change no file; the npmrc/yarnrc edit
+ * changes one; publishConfig changes every manifest. pnpm puts the flag
+ * first: Provenant runs it once per package, where every pnpm honours it.
+ */
+export function provenanceSwitches(publisher: PublisherVersion): ProvenanceVia[] {
+  const honoured = honouredSwitches(publisher);
+  const has = (...ids: SwitchId[]) => ids.some((id) => honoured.includes(id));
+  const out: ProvenanceVia[] = [];
+  if (publisher.name === 'pnpm' && has('flag')) out.push('flag');
+  if (has('npm-env', 'pnpm-env', 'yarn-env')) out.push('env');
+  if (publisher.name !== 'pnpm' && has('flag')) out.push('flag');
+  if (has('npmrc')) out.push('npmrc');
+  if (has('yarnrc')) out.push('yarnrc');
+  if (has('publish-config')) out.push('publish-config');
+  return out;
+}
+
+/**
+ * The environment variables that turn provenance on (for `env`). pnpm and
+ * changesets get every variable any of their generations reads, so the
+ * switch holds whichever version really runs.
+ */
 export function provenanceEnvVariables(publisher: PublisherVersion): Record<string, string> {
-  if (publisher.name === 'yarn') return { YARN_NPM_PUBLISH_PROVENANCE: 'true' };
-  if (publisher.name === 'pnpm' && majorOf(publisher.version) >= 11)
-    return { PNPM_CONFIG_PROVENANCE: 'true' };
-  if (
-    publisher.name === 'changesets' &&
-    publisher.delegate?.name === 'pnpm' &&
-    majorOf(publisher.delegate.version) >= 11
-  ) {
-    return { NPM_CONFIG_PROVENANCE: 'true', PNPM_CONFIG_PROVENANCE: 'true' };
+  const ids: SwitchId[] =
+    publisher.name === 'pnpm'
+      ? ['npm-env', 'pnpm-env']
+      : publisher.name === 'changesets'
+        ? publisher.delegate?.name === 'yarn'
+          ? ['yarn-env']
+          : publisher.delegate?.name === 'pnpm'
+            ? ['npm-env', 'pnpm-env']
+            : ['npm-env']
+        : honouredSwitches(publisher).filter((id) => SWITCH_ENV[id] !== undefined);
+  const env: Record<string, string> = {};
+  for (const id of ids) {
+    const name = SWITCH_ENV[id];
+    if (name) env[name] = 'true';
   }
-  return { NPM_CONFIG_PROVENANCE: 'true' };
+  return env;
 }
 
 /**
@@ -96,11 +126,16 @@ export function publishesThroughNpm(publisher: PublisherVersion): boolean {
     case 'npm':
       return true;
     case 'pnpm':
-      return majorOf(publisher.version) < 11;
+      return generationOf('pnpm', publisher.version).generation.oidc === 'through-npm';
     case 'yarn':
       return false;
-    case 'changesets':
-      return publisher.delegate?.name !== 'pnpm' || majorOf(publisher.delegate.version) < 11;
+    case 'changesets': {
+      const delegate = publisher.delegate ?? { name: 'npm', version: null };
+      if (delegate.name === 'npm') return true;
+      return (
+        delegate.name === 'pnpm' && generationOf('pnpm', delegate.version).generation.oidc === 'through-npm'
+      );
+    }
   }
 }
 

@@ -29,6 +29,11 @@ export interface PublishCommandOptions {
   provenanceArgs: readonly string[];
   /** Extra environment turning provenance on, from the switch. */
   provenanceEnv: Readonly<Record<string, string>>;
+  /**
+   * name → tarball packed beforehand (absolute path), for adapters that
+   * publish exactly what was packed (`publishesPackedTarball`).
+   */
+  tarballs?: ReadonlyMap<string, string>;
 }
 
 /** How one package's publish ended, as the publisher told it. */
@@ -74,6 +79,18 @@ export interface PublisherAdapter {
    * integrity recorded from a separate pack would then be a false alarm.
    */
   readonly reproduciblePack: boolean;
+  /**
+   * Pack although the pack may differ from the upload: its integrity then
+   * settles only uncertain answers (a lost answer, "cannot publish over"),
+   * when it matches the registry's.
+   */
+  readonly packToSettle?: boolean;
+  /**
+   * Publishes the tarballs packed beforehand (`pnpm publish <tgz>`,
+   * `changeset publish --from-pack-dir`): the integrity is then known before
+   * the upload, so a lost answer is settled by comparing integrities.
+   */
+  readonly publishesPackedTarball?: boolean;
   publishInvocation(targets: readonly PublishTarget[], options: PublishCommandOptions): Invocation;
   /** Reads a finished publish process into one outcome per target name. */
   readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;
@@ -88,6 +105,18 @@ export interface PublisherAdapter {
     result: ExecResult,
     readBytes: (path: string) => Buffer | null,
   ): Map<string, string>;
+  /** Runs one of the package's scripts (`prepublishOnly` before packing a tarball to publish). */
+  runScriptInvocation?(
+    target: PublishTarget,
+    script: string,
+    env: Readonly<Record<string, string>>,
+  ): Invocation;
+  /** name → the tarball file a pack wrote (for `publishesPackedTarball`). */
+  packedFiles?(
+    invocation: Invocation,
+    result: ExecResult,
+    readBytes: (path: string) => Buffer | null,
+  ): Map<string, string>;
 }
 
 export interface PackOptions {
@@ -95,4 +124,6 @@ export interface PackOptions {
   /** A scratch folder for tarballs. */
   tmpDir: string;
   env: Readonly<Record<string, string>>;
+  /** The registry publishing goes to (changesets 3 plans its pack against it). */
+  registry?: string;
 }

@@ -10,14 +10,14 @@ import { yarnAdapter } from '../publish/yarn.js';
 export function adapterFor(publisher: DetectedPublisher, root: string): PublisherAdapter {
   switch (publisher.name) {
     case 'npm':
-      return npmAdapter(publisher.version);
+      return npmAdapter(publisher.version, publisher.bin);
     case 'pnpm':
-      return pnpmAdapter(publisher.version);
+      return pnpmAdapter(publisher.version, publisher.bin);
     case 'yarn':
-      return yarnAdapter(publisher.version);
+      return yarnAdapter(publisher.version, publisher.bin);
     case 'changesets':
       return changesetsAdapter(publisher.version, {
-        bin: join(root, 'node_modules', '.bin', 'changeset'),
+        bin: publisher.bin ?? join(root, 'node_modules', '.bin', 'changeset'),
         underlying: publisher.delegate?.name ?? 'npm',
       });
   }

@@ -14,8 +14,19 @@ export async function dryRunCommands(
   root: string,
 ): Promise<string[]> {
   const lines = adapter
-    .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env })
+    .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env, registry: command.registry })
     .map((inv) => formatInvocation(inv, root));
+  // what it packed is what it publishes: the tarball (pnpm), or the pack folder (changesets 3)
+  const tarballs = adapter.publishesPackedTarball
+    ? new Map(
+        targets.map((t) => [
+          t.name,
+          adapter.batching === 'whole'
+            ? '<tmp>'
+            : `<tmp>/${t.name.replace(/^@/, '').replace('/', '-')}-${t.version}.tgz`,
+        ]),
+      )
+    : undefined;
   const byName = new Map(targets.map((t) => [t.name, t]));
   await publishInOrder(
     targets.map((t) => ({ name: t.name, deps: t.deps })),
@@ -28,7 +39,7 @@ export async function dryRunCommands(
         for (const tag of tags) {
           const inv = adapter.publishInvocation(
             group.filter((t) => t.tag === tag),
-            { ...command, tag },
+            { ...command, tag, ...(tarballs ? { tarballs } : {}) },
           );
           lines.push(formatInvocation(inv, root));
         }

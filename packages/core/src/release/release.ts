@@ -10,7 +10,7 @@ import {
   type ProvenanceViaChoice,
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
-import { packTargets } from '../publish/pack.js';
+import { packTargets, type PackResult } from '../publish/pack.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -216,6 +216,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   let records: Map<string, PublishRecord>;
   let restored: RestoreOutcome;
   const journal = Journal.begin(root);
+  let disposePack = () => {};
   try {
     emit({ type: 'stage', stage: 'provenance', detail: `Turning provenance on via ${sw.via}` });
     applyProvenanceSwitch(sw, journal);
@@ -225,26 +226,31 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     // publisher) runs alongside the first publishes where it only reads the
     // folder (npm); every comparison with the registry waits for it.
     emit({ type: 'packing', names: targets.map((t) => t.name) });
-    // Without a reproducible pack (pnpm), the registry's integrity is recorded as published.
-    const packed = (adapter.reproduciblePack ? packTargets : noPack)({
+    // Without a reproducible pack, the registry's integrity is recorded as published.
+    const packing = (adapter.reproduciblePack || adapter.packToSettle ? packTargets : noPack)({
       root,
       adapter,
       targets,
       exec: ctx.exec,
       env,
       extraEnv: sw.env,
+      registry: check.registry,
       // it shares the machine with the publishers
       concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
       signal: deps.signal,
-    }).then((result) => result.integrity);
-    // pnpm rewrites package.json in place while packing: finish before publishing starts
-    if (!adapter.packsAlongside) await packed;
+    });
+    disposePack = () => void packing.then((result) => result.dispose());
+    const packed = packing.then((result) => result.integrity);
+    // pnpm rewrites package.json in place while packing: finish before publishing starts;
+    // an adapter that publishes the packed tarballs needs them first.
+    if (!adapter.packsAlongside || adapter.publishesPackedTarball) await packed;
+    const tarballs = adapter.publishesPackedTarball ? (await packing).tarballs : undefined;
 
     emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
     const published = await publishAll({
       adapter,
       targets,
-      command,
+      command: tarballs ? { ...command, tarballs } : command,
       packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
@@ -274,6 +280,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     });
     records = published;
   } finally {
+    disposePack();
     emit({ type: 'stage', stage: 'restore', detail: 'Restoring changed files' });
     restored = journal.restore();
     emit({ type: 'restored', paths: restored.restored });
@@ -316,6 +323,6 @@ export function publisherProcesses(concurrency: number, cores = availableParalle
   return Math.max(1, Math.min(concurrency, Math.max(2, cores)));
 }
 
-function noPack(): Promise<{ integrity: Map<string, string> }> {
-  return Promise.resolve({ integrity: new Map() });
+function noPack(): Promise<PackResult> {
+  return Promise.resolve({ integrity: new Map(), errors: new Map(), tarballs: new Map(), dispose: () => {} });
 }

@@ -129,4 +129,25 @@ describe('startFaultProxy', () => {
       await proxy.stop();
     }
   });
+
+  it('resetAfterStorePuts: exactly the Nth package PUT is stored, then its answer lost', async () => {
+    const proxy = await startFaultProxy({ target, seed: 1, rate: 0, resetAfterStorePuts: [2] });
+    try {
+      const before = stored.length;
+      const put = (path: string) =>
+        fetch(`${proxy.url}${path}`, { method: 'PUT', body: path }).then(
+          (r) => r.status,
+          () => 'reset',
+        );
+      expect(await put('-/user/x')).toBe(200);
+      expect(await put('@s%2fa')).toBe(200);
+      expect(await put('@s%2fb')).toBe('reset');
+      expect(await put('@s%2fb')).toBe(200);
+      // the reset one reached the upstream all the same
+      expect(stored.slice(before)).toEqual(['-/user/x', '@s%2fa', '@s%2fb', '@s%2fb']);
+      expect(proxy.injected()).toEqual([{ method: 'PUT', path: '/@s%2fb', kind: 'reset-after' }]);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });

@@ -38,6 +38,12 @@ export interface FaultProxyOptions {
   latencyMs?: readonly [number, number];
   /** Requests for which this returns false are never faulted (default: all may be). */
   match?: (method: string, path: string) => boolean;
+  /**
+   * Deterministic lost answers: the Nth publish (1-based count of PUTs of a package
+   * document, `/-/` paths excluded) is stored upstream, then its connection is reset
+   * (`reset-after`), whatever the seed and rate. Counted only while injection is enabled.
+   */
+  resetAfterStorePuts?: readonly number[];
   /** Answers a request itself when it returns true (after fault injection was skipped). */
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -116,12 +122,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const seen = new Map<string, number>();
   const streak = new Map<string, number>();
   const sockets = new Set<Socket>();
+  let packagePuts = 0;
 
   const choose = (method: string, path: string): FaultKind | null => {
     const key = `${method} ${path}`;
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     if (!enabled || (options.match && !options.match(method, path))) return null;
+    if (method === 'PUT' && !path.startsWith('/-/') && options.resetAfterStorePuts) {
+      packagePuts += 1;
+      if (options.resetAfterStorePuts.includes(packagePuts)) return 'reset-after';
+    }
     let kind = decideFault({
       seed: options.seed,
       key,
