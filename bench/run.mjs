@@ -10,6 +10,7 @@ const BENCHES = {
   verify: 'verify.js',
   release: 'release.js',
   scale: 'scale.mjs',
+  install: 'install.mjs',
   audit: 'audit.mjs',
 };
 const wanted = process.argv.slice(2);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { nodeContext } from '@provenant/core';
@@ -31,6 +32,15 @@ describe('main', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out).error.code).toBe('USAGE');
     expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('--version prints the version of its own package.json', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${manifest.version}\n`);
   });
 
   it('exits 2 without a command', async () => {

@@ -9,7 +9,7 @@ import {
   publishesThroughNpm,
   type PublisherVersion,
 } from '../publish/switches.js';
-import { GITHUB_PERMISSIONS_YAML, GITLAB_ID_TOKENS_YAML } from './hints.js';
+import { GITHUB_PERMISSIONS_YAML, GITLAB_ID_TOKENS_YAML, RELEASE_COMMAND } from './hints.js';
 
 export type CheckMode = 'check' | 'release';
 
@@ -44,7 +44,7 @@ function ciRules(facts: EnvironmentFacts): Problem[] {
           'CI_NOT_DETECTED',
           facts.mode === 'release' ? 'error' : 'warning',
           "No CI detected: npm generates provenance only inside GitHub Actions or GitLab CI, from the job's OIDC identity.",
-          `Run \`npx provenant release\` in a GitHub Actions job with\n${GITHUB_PERMISSIONS_YAML}\nor in a GitLab CI job with\n${GITLAB_ID_TOKENS_YAML}`,
+          `Run \`${RELEASE_COMMAND}\` in a GitHub Actions job with\n${GITHUB_PERMISSIONS_YAML}\nor in a GitLab CI job with\n${GITLAB_ID_TOKENS_YAML}`,
         ),
       ];
     case 'other':

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { hasError } from '../problems.js';
 import type { CommandName, EnvironmentReport, PackageReport, Report, ReportSummary } from './types.js';
 
-export const TOOL_VERSION = '0.1.0';
+/** The version in this package's own package.json (changesets bumps it; CLI and core share it). */
+export const TOOL_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export function summarize(packages: readonly PackageReport[]): ReportSummary {
   const summary: ReportSummary = {
