@@ -18,6 +18,7 @@ import {
   type NpmConfig,
 } from '@provenant/core';
 import { boolFlag, listFlag, type FlagSpec } from '../args.js';
+import { ciOnlyEnvironment } from '../ci-only-environment.js';
 import { emitReport } from '../emit-report.js';
 import { renderAudit } from '../render/audit-summary.js';
 import { readVerifyFlags } from '../verify-flags.js';
@@ -123,15 +124,7 @@ Audit flags:
     const report = buildReport({
       command: 'audit',
       registry,
-      environment: {
-        ci: ci.ci,
-        repository: ci.repository,
-        runner: ci.runner,
-        publisher: null,
-        npmVersion: null,
-        provenanceVia: null,
-        problems: [],
-      },
+      environment: ciOnlyEnvironment(ci),
       packages,
     });
     return emitReport(report, options, output, ctx.env, renderAudit);

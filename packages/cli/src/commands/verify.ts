@@ -12,6 +12,7 @@ import {
 } from '@provenant/core';
 import { VERIFY_FLAGS } from '../args.js';
 import type { CommonOptions } from '../common-options.js';
+import { ciOnlyEnvironment } from '../ci-only-environment.js';
 import { emitReport } from '../emit-report.js';
 import type { Command } from './command.js';
 import { readVerifyFlags } from '../verify-flags.js';
@@ -65,15 +66,7 @@ Verify flags:
     const report = buildReport({
       command: 'verify',
       registry,
-      environment: {
-        ci: ci.ci,
-        repository: ci.repository,
-        runner: ci.runner,
-        publisher: null,
-        npmVersion: null,
-        provenanceVia: null,
-        problems: [],
-      },
+      environment: ciOnlyEnvironment(ci),
       packages,
     });
     return emitReport(report, options, output, ctx.env);
