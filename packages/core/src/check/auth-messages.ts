@@ -48,11 +48,13 @@ export function exchangeFailure(
   outcome: Exclude<ExchangeOutcome, { kind: 'ok' | 'not-found' | 'not-implemented' }>,
   claims: IdTokenClaims,
   severity: Severity,
+  /** The check's clock (ms since the epoch). */
+  now: number,
 ): Problem {
   switch (outcome.kind) {
     case 'unauthorized':
     case 'bad-request': {
-      const expired = claims.exp !== null && claims.exp * 1000 < Date.now();
+      const expired = claims.exp !== null && claims.exp * 1000 < now;
       return problem(
         'OIDC_TOKEN_REJECTED',
         severity,

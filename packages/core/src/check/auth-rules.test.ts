@@ -39,6 +39,7 @@ function facts(
     idToken: ID,
     exchanges: new Map(Object.entries(outcomes)),
     packages: Object.keys(outcomes).map((name) => ({ name, exists: true })),
+    now: Date.parse('2026-01-01T00:00:00Z'),
     ...over,
   };
 }
@@ -94,6 +95,22 @@ describe('planAuth', () => {
     const bootstrap = facts({ staticToken: { kind: 'token', where: '.npmrc' } }, { fresh: NOT_FOUND });
     bootstrap.packages = [{ name: 'fresh', exists: false }];
     expect(pkgs(bootstrap)).toEqual({ fresh: ['token'] });
+  });
+
+  it("401: whether the id token had expired is judged by the check's clock, not the host's", () => {
+    const denied: ExchangeOutcome = {
+      kind: 'unauthorized',
+      message: 'OIDC token exchange error - unauthorized',
+    };
+    const message = (claims: IdTokenClaims, now: number) =>
+      planAuth(facts({ idToken: { ...ID, claims }, now }, { a: denied })).packages.get('a')!.problems[0]!;
+    // CLAIMS.exp is in 2096: expired only on a clock past it
+    expect(message(CLAIMS, CLAIMS.exp! * 1000 + 1).message).toContain('the token has expired');
+    expect(message(CLAIMS, CLAIMS.exp! * 1000 - 1).message).not.toContain('expired');
+    // a token of 2001 read on a clock of 2000 has not expired yet
+    const old = { ...CLAIMS, exp: 1_000_000_000 };
+    expect(message(old, old.exp * 1000 - 1).message).not.toContain('expired');
+    expect(message(old, old.exp * 1000 - 1).code).toBe('OIDC_TOKEN_REJECTED');
   });
 
   it('a registry without the exchange: AUTH_MISSING says so (never the hostname); with a token, OIDC_NOT_SUPPORTED warning', () => {

@@ -24,6 +24,8 @@ export interface AuthFacts {
   exchanges: ReadonlyMap<string, ExchangeOutcome>;
   /** Packages to publish; `exists`: has versions on the registry (null: unknown). */
   packages: readonly { name: string; exists: boolean | null }[];
+  /** When the exchanges were answered (ms since the epoch), from the check's clock. */
+  now: number;
 }
 
 export interface AuthPlan {
@@ -154,7 +156,7 @@ export function planAuth(facts: AuthFacts): AuthPlan {
         ),
       );
     } else if (outcome !== undefined && outcome.kind !== 'not-implemented') {
-      problems.push(exchangeFailure(pkg.name, outcome, id.claims, failSeverity));
+      problems.push(exchangeFailure(pkg.name, outcome, id.claims, failSeverity, facts.now));
     }
     packages.set(pkg.name, { auth, problems });
   }

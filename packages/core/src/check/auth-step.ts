@@ -20,6 +20,8 @@ export interface AuthStepInput {
   concurrency: number;
   plan: ReleasePlan;
   published: ReadonlyMap<string, string[] | null>;
+  /** The check's clock: whether a rejected id token had expired. */
+  now: () => number;
 }
 
 export interface AuthStep extends AuthPlan {
@@ -66,6 +68,7 @@ export async function checkAuth(input: AuthStepInput): Promise<AuthStep> {
     idToken: probe.idToken,
     exchanges: probe.exchanges,
     packages,
+    now: input.now(),
   });
   return { ...plan, staticToken };
 }

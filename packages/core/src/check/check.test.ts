@@ -191,6 +191,31 @@ describe('checkWorkspace', () => {
     ]);
   });
 
+  it("the context's clock judges a rejected id token's expiry (OIDC_TOKEN_REJECTED), not the host's", async () => {
+    const root = monorepo();
+    const exp = 1_000_000_000; // 2001-09-09
+    const payload = Buffer.from(
+      JSON.stringify({ iss: 'https://gitlab.com', aud: 'npm:registry.npmjs.org', exp }),
+    );
+    const env = { ...GITHUB, NPM_ID_TOKEN: `e30.${payload.toString('base64url')}.sig` };
+    // every exchange answers 401, as npm does for an expired or foreign id token
+    const fetch401: typeof fetch = () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ message: 'OIDC token exchange error - unauthorized' }), {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    const rejected = async (now: number) => {
+      const result = await checkWorkspace({ cwd: root }, ctx(root, { env, fetch: fetch401, now: () => now }));
+      const a = result.packages.find((p) => p.name === 'a')!;
+      expect(a.problems.map((p) => p.code)).toContain('OIDC_TOKEN_REJECTED');
+      return a.problems.find((p) => p.code === 'OIDC_TOKEN_REJECTED')!.message;
+    };
+    expect(await rejected(exp * 1000 - 1000)).not.toContain('expired');
+    expect(await rejected(exp * 1000 + 1000)).toContain('the token has expired');
+  });
+
   it('--filter, --access, --tag and --registry reach the plan and the rules', async () => {
     const root = monorepo();
     const result = await checkWorkspace(

@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
-import pLimit from 'p-limit';
 import { detectCi, type CiEnvironment } from '../ci/index.js';
 import type { ExecFn } from '../context.js';
 import { discoverWorkspace } from '../discover/index.js';
-import { createMatcher } from '../discover/glob.js';
 import type { Workspace } from '../discover/types.js';
-import { isProvenantError, messageOf } from '../errors.js';
 import { planRelease, type ReleasePlan } from '../plan/index.js';
 import { problem, type Problem } from '../problems.js';
 import {
@@ -17,24 +14,20 @@ import { chooseProvenanceVia } from '../publish/switches.js';
 import { normalizeRegistryUrl } from '../registry/client.js';
 import { publicFirstReads } from '../registry/public-first-reads.js';
 import { authFor, readNpmConfig, type RegistryAuth } from '../registry/npm-config.js';
-import { publishedVersions, type Packument } from '../registry/packument.js';
 import type { EnvironmentReport, PackageReport, ProvenanceVia } from '../report/types.js';
 import type { AuthMode } from './auth-rules.js';
 import { checkAuth, type AuthStep } from './auth-step.js';
 import { checkEnvironment, type CheckMode } from './environment-rules.js';
 import { applyDependencyRules, checkPackage, statusOf } from './package-rules.js';
 import { publisherRules } from './publisher-rules.js';
+import { fetchPublishedVersions, packumentsToRead, type PackumentSource } from './published-versions.js';
 
 export * from './environment-rules.js';
 export * from './package-rules.js';
 export * from './hints.js';
 export * from './auth-rules.js';
 export * from './static-token.js';
-
-/** What `check` needs from a registry client (the lead's `RegistryClient` fits). */
-export interface PackumentSource {
-  getPackument(name: string): Promise<Packument | null>;
-}
+export * from './published-versions.js';
 
 export interface CheckOptions {
   /** Any folder inside the monorepo. */
@@ -64,6 +57,9 @@ export interface CheckContext {
   exists?: (path: string) => boolean;
   /** Home folder for the user `.npmrc` (tests pass a temp folder). */
   home?: string;
+  /** The clock (exchange expiry, registry retry delays); default `Date.now`. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
   /** Replaces the registry client (tests, or a shared client in `release`). */
   packuments?: (registry: string, auth: RegistryAuth) => PackumentSource;
 }
@@ -82,68 +78,6 @@ export interface CheckResult {
   packages: PackageReport[];
   /** How each package authenticates, and whether Provenant brokers OIDC tokens. */
   auth: AuthStep;
-}
-
-interface FetchOutcome {
-  published: Map<string, string[] | null>;
-  problems: Problem[];
-}
-
-/** Reads packuments with a concurrency limit; stops asking once the registry proves unreachable. */
-export async function fetchPublishedVersions(
-  names: readonly string[],
-  source: PackumentSource,
-  concurrency: number,
-): Promise<FetchOutcome> {
-  const published = new Map<string, string[] | null>();
-  const problems: Problem[] = [];
-  let unreachable = false;
-  let badResponses = 0;
-  let firstBad: string | null = null;
-  const limit = pLimit(Math.max(1, concurrency));
-  await Promise.all(
-    names.map((name) =>
-      limit(async () => {
-        if (unreachable) {
-          published.set(name, null);
-          return;
-        }
-        try {
-          published.set(name, publishedVersions(await source.getPackument(name)));
-        } catch (error) {
-          published.set(name, null);
-          if (isProvenantError(error) && error.code === 'REGISTRY_BAD_RESPONSE') {
-            badResponses++;
-            firstBad ??= `${name}: ${error.message}`;
-            return;
-          }
-          if (!unreachable) {
-            unreachable = true;
-            problems.push(
-              problem(
-                'REGISTRY_UNREACHABLE',
-                'error',
-                messageOf(error),
-                (isProvenantError(error) ? error.hint : null) ??
-                  'Check the --registry URL, your network and proxy settings, then run again.',
-              ),
-            );
-          }
-        }
-      }),
-    ),
-  );
-  if (badResponses > 0) {
-    problems.push(
-      problem(
-        'REGISTRY_BAD_RESPONSE',
-        'error',
-        `The registry answered ${badResponses} package request(s) with something that is not a packument (${firstBad}).`,
-        'Check that --registry points at an npm registry (not a web page or proxy login), then run again.',
-      ),
-    );
-  }
-  return { published, problems };
 }
 
 /** A workspace whose globs match no package folder publishes nothing, silently: say so. */
@@ -171,6 +105,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
   const workspace = await discoverWorkspace(options.cwd);
   const root = workspace.root.dir;
   const exists = ctx.exists ?? existsSync;
+  const now = ctx.now ?? Date.now;
   const npmConfig = readNpmConfig({
     env: ctx.env,
     projectDir: root,
@@ -195,23 +130,15 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: { retries: 1 },
       fetch: ctx.fetch ?? globalThis.fetch.bind(globalThis),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      now: Date.now,
+      sleep: ctx.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      now,
     });
 
-  // Packuments for the selected public packages, and for the dependencies --filter leaves out.
-  const selected = createMatcher(options.filter ?? []);
   const byName = new Map(workspace.packages.map((p) => [p.name, p]));
-  const wanted = new Set<string>();
-  for (const pkg of workspace.packages) {
-    if (pkg.private || !selected(pkg.name)) continue;
-    wanted.add(pkg.name);
-    for (const edge of pkg.dependencies)
-      if (edge.type !== 'devDependencies' && byName.get(edge.to)?.private === false) wanted.add(edge.to);
-  }
+  const wanted = packumentsToRead(workspace, options.filter ?? []);
 
   const [fetched, detection] = await Promise.all([
-    fetchPublishedVersions([...wanted].sort(), source, concurrency),
+    fetchPublishedVersions(wanted, source, concurrency),
     detectPublisher({
       root,
       rootManifest: workspace.root.manifest,
@@ -243,6 +170,7 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
     concurrency,
     plan,
     published: fetched.published,
+    now,
   });
   const requestedVia = options.provenanceVia ?? 'auto';
   const environmentProblems = [

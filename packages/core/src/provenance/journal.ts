@@ -1,22 +1,21 @@
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { ProvenantError } from '../errors.js';
+import { diffEdit } from './journal-edit.js';
 import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ProvenantError, messageOf } from '../errors.js';
-import { diffEdit, undoEdit, type FileEdit } from './journal-edit.js';
+  checkEntryPath,
+  journalPath,
+  readJournal,
+  removeJournalFile,
+  toPosix,
+  writeJournal,
+  type JournalData,
+  type JournalEntry,
+} from './journal-file.js';
+import { originalBytes, restoreEntries, writeAtomically, type RestoreOutcome } from './journal-restore.js';
+
+export { journalDir, journalPath, readJournal, type JournalData, type JournalEntry } from './journal-file.js';
+export { restoreEntries, restoreFromJournal, type RestoreOutcome } from './journal-restore.js';
 
 /**
  * The rollback journal of a release. Before Provenant changes a file it
@@ -27,180 +26,9 @@ import { diffEdit, undoEdit, type FileEdit } from './journal-edit.js';
  * The journal lives where git ignores it: `.git/provenant/` when the root is
  * a git work tree, else `node_modules/.cache/provenant/`. It is deleted once
  * every file is back.
+ *
+ * A `Journal` is the journal of the running release.
  */
-export interface JournalEntry {
-  /** Posix path relative to the root. */
-  path: string;
-  /** false: the file did not exist and restoring deletes it. */
-  existed: boolean;
-  /** Original bytes, base64; null when the file did not exist or `edit` is kept instead. */
-  content: string | null;
-  /** For files Provenant itself rewrote: only the span it changed (no copy of secrets elsewhere in the file). */
-  edit?: FileEdit;
-  /** Original permission bits; null when the file did not exist. */
-  mode: number | null;
-}
-
-export interface JournalData {
-  version: 1;
-  pid: number;
-  startedAt: string;
-  command: string;
-  entries: JournalEntry[];
-}
-
-export interface RestoreOutcome {
-  /** Paths (relative, posix) put back, in restore order. */
-  restored: string[];
-  /** Paths that could not be put back, with why; the journal is kept then. */
-  failed: Array<{ path: string; error: string }>;
-}
-
-const JOURNAL_FILE = 'journal.json';
-
-/** Where the journal of `root` lives (the folder is not created). */
-export function journalDir(root: string): string {
-  const git = join(root, '.git');
-  try {
-    const stat = statSync(git);
-    if (stat.isDirectory()) return join(git, 'provenant');
-    // A worktree or submodule: `.git` is a file naming the real git dir.
-    const match = /^gitdir:\s*(.+)$/m.exec(readFileSync(git, 'utf8'));
-    if (match?.[1]) return join(resolve(root, match[1].trim()), 'provenant');
-  } catch {
-    // not a git work tree
-  }
-  return join(root, 'node_modules', '.cache', 'provenant');
-}
-
-export function journalPath(root: string): string {
-  return join(journalDir(root), JOURNAL_FILE);
-}
-
-/** The journal left by an earlier run, or null. Throws JOURNAL_INVALID when unreadable. */
-export function readJournal(root: string): JournalData | null {
-  const file = journalPath(root);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const data = JSON.parse(text) as JournalData;
-    if (data.version !== 1 || !Array.isArray(data.entries)) throw new Error('unknown journal format');
-    for (const entry of data.entries) checkEntryPath(root, entry.path);
-    return data;
-  } catch (error) {
-    throw new ProvenantError(
-      'JOURNAL_INVALID',
-      `The release journal ${file} is unreadable: ${messageOf(error)}`,
-      {
-        hint: 'Restore the files it lists by hand (git diff shows them), then delete the journal.',
-      },
-    );
-  }
-}
-
-function checkEntryPath(root: string, path: string): string {
-  const abs = resolve(root, path);
-  const rel = relative(root, abs);
-  if (typeof path !== 'string' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new Error(`entry ${JSON.stringify(path)} points outside the monorepo`);
-  }
-  return abs;
-}
-
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
-
-/**
- * Replaces a work-tree file so that a kill mid-write leaves the old bytes or
- * the new, never half of each (edits are undone by proof, not by overwriting).
- */
-function writeAtomically(file: string, bytes: Buffer): void {
-  const tmp = tmpPathOf(file);
-  writeFileSync(tmp, bytes);
-  if (existsSync(file)) chmodSync(tmp, statSync(file).mode & 0o7777);
-  renameSync(tmp, file);
-}
-
-/** One fixed name per file, so the restore after a kill can sweep a half-written one. */
-function tmpPathOf(file: string): string {
-  return `${file}.provenant.tmp`;
-}
-
-/** Writes a file so that a crash leaves either the old or the new content. */
-function writeDurably(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-}
-
-/** Puts back every entry (last change first); deletes the journal only when all succeed. */
-export function restoreEntries(root: string, entries: readonly JournalEntry[]): RestoreOutcome {
-  const outcome: RestoreOutcome = { restored: [], failed: [] };
-  for (const entry of [...entries].reverse()) {
-    try {
-      const abs = checkEntryPath(root, entry.path);
-      rmSync(tmpPathOf(abs), { force: true });
-      if (!entry.existed) {
-        if (existsSync(abs)) unlinkSync(abs);
-      } else {
-        const current = existsSync(abs) ? readFileSync(abs) : null;
-        const bytes = originalBytes(entry, current);
-        if (current === null || !current.equals(bytes)) {
-          mkdirSync(dirname(abs), { recursive: true });
-          writeAtomically(abs, bytes);
-        }
-        if (entry.mode !== null) chmodSync(abs, entry.mode & 0o7777);
-      }
-      outcome.restored.push(entry.path);
-    } catch (error) {
-      outcome.failed.push({ path: entry.path, error: messageOf(error) });
-    }
-  }
-  return outcome;
-}
-
-function originalBytes(entry: JournalEntry, current: Buffer | null): Buffer {
-  if (!entry.edit) return Buffer.from(entry.content ?? '', 'base64');
-  const original = current === null ? null : undoEdit(current, entry.edit);
-  if (original === null) {
-    throw new Error(
-      `${entry.path} was changed by something else since Provenant edited it; its original bytes cannot be proved, so it is left as it is`,
-    );
-  }
-  return original;
-}
-
-/** `provenant restore`: undo what an interrupted release left behind. Null when there is no journal. */
-export function restoreFromJournal(root: string): RestoreOutcome | null {
-  const data = readJournal(root);
-  if (data === null) return null;
-  const outcome = restoreEntries(root, data.entries);
-  if (outcome.failed.length === 0) removeJournalFile(root);
-  return outcome;
-}
-
-function removeJournalFile(root: string): void {
-  const dir = journalDir(root);
-  rmSync(join(dir, JOURNAL_FILE), { force: true });
-  try {
-    rmdirSync(dir);
-  } catch {
-    // not empty or already gone: leave it
-  }
-}
-
-/** The journal of the running release. */
 export class Journal {
   readonly root: string;
   private readonly data: JournalData;
@@ -306,8 +134,6 @@ export class Journal {
   }
 
   private flush(): void {
-    const dir = journalDir(this.root);
-    mkdirSync(dir, { recursive: true });
-    writeDurably(join(dir, JOURNAL_FILE), `${JSON.stringify(this.data)}\n`);
+    writeJournal(this.root, this.data);
   }
 }

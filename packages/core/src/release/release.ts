@@ -1,61 +1,25 @@
-import { checkWorkspace, type AuthMode } from '../check/index.js';
 import type { Context } from '../context.js';
 import { ProvenantError } from '../errors.js';
 import { hasError } from '../problems.js';
-import { Journal, type RestoreOutcome } from '../provenance/journal.js';
-import {
-  applyProvenanceSwitch,
-  planProvenanceSwitch,
-  type ProvenanceViaChoice,
-} from '../provenance/switch.js';
-import type { PublisherRequest } from '../publish/detect-publisher.js';
-import { packTargets, type PackResult } from '../publish/pack.js';
-import { minimumInFlight, publishLimit } from '../publish/in-flight.js';
-import { publishAll, type PublishRecord } from '../publish/publish-all.js';
+import type { RestoreOutcome } from '../provenance/journal.js';
+import { planProvenanceSwitch } from '../provenance/switch.js';
+import { minimumInFlight } from '../publish/in-flight.js';
+import type { PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
-import type { TrustOptions } from '../trust/load-trust-options.js';
-import type { IdentityPolicy } from '../verify/types.js';
 import { adapterFor } from './adapter.js';
 import { settleAuth, withBroker } from './auth-outcome.js';
-import { formatInvocation, type ReleaseEvent } from './events.js';
-import { publicFirstReads } from '../registry/public-first-reads.js';
+import { checkForRelease } from './check-step.js';
 import { dryRunCommands } from './dry-run.js';
+import type { ReleaseEvent } from './events.js';
+import { tagPublished, type TagOutcome } from './git-tag-step.js';
 import { mergeReports } from './merge-reports.js';
+import { publishJournaled } from './publish-step.js';
+import type { ReleaseOptions } from './release-options.js';
 import { plannedTargets, registryReads } from './targets.js';
-import { primeVerifier, startVerifyStep } from './verify-step.js';
-import { tagPublished, type GitTagChoice, type TagOutcome } from './git-tag-step.js';
+import { primeVerifier, releasePolicy, startVerifyStep } from './verify-step.js';
 
-export interface ReleaseOptions {
-  cwd: string;
-  registry?: string | undefined;
-  filter?: readonly string[];
-  tag?: string | undefined;
-  access?: 'public' | 'restricted' | undefined;
-  publisher?: PublisherRequest;
-  provenanceVia?: ProvenanceViaChoice;
-  /** Parallel registry reads and verifications. */
-  concurrency: number;
-  /** `--concurrency` when given: exactly that many publishes in flight; undefined: adaptive. */
-  publishConcurrency?: number | undefined;
-  retries: number;
-  /** Per registry read (packuments, attestations, tarballs); default 15 s. */
-  registryTimeoutMs?: number | undefined;
-  dryRun?: boolean;
-  /** Publish the ready packages even when some are blocked by package-level problems. */
-  force?: boolean;
-  /** `--git-tag` / `--no-git-tag`; auto: on for changesets repos. */
-  gitTag?: GitTagChoice;
-  /** `--auth` (SPEC §7); default auto. */
-  auth?: AuthMode;
-  /** null: `--no-verify`. */
-  verify: {
-    policy: IdentityPolicy;
-    tarball: boolean;
-    trust: TrustOptions;
-    timeoutMs: number;
-  } | null;
-}
+export type { ReleaseOptions } from './release-options.js';
 
 export interface ReleaseDeps {
   ctx: Context;
@@ -85,34 +49,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   const { ctx } = deps;
   const emit = (event: ReleaseEvent) => deps.onEvent?.(event);
   emit({ type: 'stage', stage: 'check', detail: 'Checking the workspace, the environment and the registry' });
-  const check = await checkWorkspace(
-    {
-      cwd: options.cwd,
-      mode: 'release',
-      registry: options.registry ?? null,
-      filter: options.filter ?? [],
-      tag: options.tag ?? null,
-      access: options.access ?? null,
-      publisher: options.publisher ?? 'auto',
-      provenanceVia: options.provenanceVia ?? 'auto',
-      concurrency: options.concurrency,
-      auth: options.auth ?? 'auto',
-      timeoutMs: options.registryTimeoutMs,
-    },
-    {
-      ...ctx,
-      packuments: (registry, auth) =>
-        publicFirstReads({
-          registry,
-          auth,
-          concurrency: options.concurrency,
-          timeoutMs: options.registryTimeoutMs,
-          fetch: ctx.fetch,
-          sleep: ctx.sleep,
-          now: ctx.now,
-        }),
-    },
-  );
+  const check = await checkForRelease(options, ctx);
   const root = check.workspace.root.dir;
   const finish = (
     packages: PackageReport[],
@@ -180,20 +117,12 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   }
 
   const client = registryReads(check, root, ctx, options.concurrency, options.registryTimeoutMs);
-  // changesets 3.x would write its own git-tag events to changesets/action's file: ours replace them.
-  const env = { ...ctx.env, CHANGESETS_OUTPUT: undefined };
   const byName = new Map(targets.map((t) => [t.name, t]));
   const verifier = options.verify
     ? startVerifyStep(
         {
           ...options.verify,
-          policy: {
-            ...options.verify.policy,
-            expectRepository: options.verify.policy.expectRepository ?? check.ci.repository ?? undefined,
-            expectWorkflow: options.verify.policy.expectWorkflow ?? check.ci.workflow?.path ?? undefined,
-            expectRef: options.verify.policy.expectRef ?? check.ci.workflow?.ref ?? undefined,
-            expectIssuer: options.verify.policy.expectIssuer ?? undefined,
-          },
+          policy: releasePolicy(options.verify.policy, check.ci),
           concurrency: options.concurrency,
         },
         {
@@ -211,90 +140,23 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     emit({ type: 'verifying', names: [record.name] });
     verifier.add({ name: target.name, version: target.version, dir: target.relDir });
   };
-  let records: Map<string, PublishRecord>;
-  let restored: RestoreOutcome;
-  const journal = Journal.begin(root);
-  let disposePack = () => {};
-  try {
-    emit({ type: 'stage', stage: 'provenance', detail: `Turning provenance on via ${sw.via}` });
-    applyProvenanceSwitch(sw, journal);
-    for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
-
-    // Packing (to learn each tarball's integrity independently of the
-    // publisher) runs alongside the first publishes where it only reads the
-    // folder (npm); every comparison with the registry waits for it.
-    emit({ type: 'packing', names: targets.map((t) => t.name) });
-    // Without a reproducible pack, the registry's integrity is recorded as published.
-    const packing = (adapter.reproduciblePack || adapter.packToSettle ? packTargets : noPack)({
-      root,
-      adapter,
-      targets,
-      exec: ctx.exec,
-      env,
-      extraEnv: sw.env,
-      registry: check.registry,
-      // it shares the machine with the publishers
-      concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
-      signal: deps.signal,
-    });
-    disposePack = () => void packing.then((result) => result.dispose());
-    const packed = packing.then((result) => result.integrity);
-    // pnpm rewrites package.json in place while packing: finish before publishing starts;
-    // an adapter that publishes the packed tarballs needs them first.
-    if (!adapter.packsAlongside || adapter.publishesPackedTarball) await packed;
-    const tarballs = adapter.publishesPackedTarball ? (await packing).tarballs : undefined;
-
-    emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
-    const published = await publishAll({
-      adapter,
-      targets,
-      command: tarballs ? { ...command, tarballs } : command,
-      packed,
-      // check saw every target absent from the registry
-      absentBeforehand: true,
-      concurrency: publishLimit(options.publishConcurrency),
-      retries: options.retries,
-      exec: ctx.exec,
-      env,
-      getPackument: (name) => primeVerifier(client.getPackument(name), name, verifier),
-      authEnv: brokered.authEnv,
-      sleep: ctx.sleep,
-      now: ctx.now,
-      signal: deps.signal,
-      onEvent: (event) => {
-        if (event.type === 'publishing') {
-          emit({
-            type: 'publishing',
-            names: event.names,
-            command: formatInvocation(event.invocation, root),
-            attempt: event.attempt,
-          });
-        } else if (event.type === 'retrying') emit(event);
-        else {
-          emit({ type: 'published', record: event.record });
-          verifyWhenPublished(event.record);
-        }
-      },
-    });
-    records = published;
-  } finally {
-    disposePack();
-    emit({ type: 'stage', stage: 'restore', detail: 'Restoring changed files' });
-    restored = journal.restore();
-    emit({ type: 'restored', paths: restored.restored });
-  }
-  if (restored.failed.length > 0) {
-    throw new ProvenantError(
-      'JOURNAL_INVALID',
-      `Could not restore ${restored.failed.map((f) => `${f.path} (${f.error})`).join(', ')}.`,
-      { hint: 'Run `provenant restore` to try again; the journal is kept.' },
-    );
-  }
-  if (deps.signal?.aborted) {
-    throw new ProvenantError('INTERRUPTED', 'Release interrupted; every changed file was restored.', {
-      hint: 'Run release again: packages already published are skipped.',
-    });
-  }
+  const { records, restored } = await publishJournaled({
+    root,
+    registry: check.registry,
+    adapter,
+    targets,
+    command,
+    sw,
+    concurrency: options.concurrency,
+    publishConcurrency: options.publishConcurrency,
+    retries: options.retries,
+    authEnv: brokered.authEnv,
+    getPackument: (name) => primeVerifier(client.getPackument(name), name, verifier),
+    ctx,
+    signal: deps.signal,
+    emit,
+    onPublished: verifyWhenPublished,
+  });
 
   const tagging = tagPublished(options.gitTag ?? 'auto', check, records, ctx);
   const verifications = verifier ? await verifier.finish() : new Map<string, PackageReport>();
@@ -306,8 +168,4 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     [],
     tagged.tags,
   );
-}
-
-function noPack(): Promise<PackResult> {
-  return Promise.resolve({ integrity: new Map(), errors: new Map(), tarballs: new Map(), dispose: () => {} });
 }

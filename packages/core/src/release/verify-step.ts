@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { CiEnvironment } from '../ci/index.js';
 import { problem } from '../problems.js';
 import type { ProvenanceSwitch } from '../provenance/switch.js';
 import type { Packument } from '../registry/packument.js';
@@ -94,6 +95,20 @@ export function startVerifyStep(
       const reports = (await Promise.all(pending)).flat();
       return new Map(reports.map((r) => [r.name, flagDroppedProvenance(r, deps.sw)]));
     },
+  };
+}
+
+/**
+ * What verification expects of every version this run published: the
+ * flags given, else this job's own repository, workflow and ref.
+ */
+export function releasePolicy(policy: IdentityPolicy, ci: CiEnvironment): IdentityPolicy {
+  return {
+    ...policy,
+    expectRepository: policy.expectRepository ?? ci.repository ?? undefined,
+    expectWorkflow: policy.expectWorkflow ?? ci.workflow?.path ?? undefined,
+    expectRef: policy.expectRef ?? ci.workflow?.ref ?? undefined,
+    expectIssuer: policy.expectIssuer ?? undefined,
   };
 }
 
