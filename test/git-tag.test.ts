@@ -3,32 +3,24 @@
 // the way changesets/action reads them, and GIT_TAG_FAILED (a warning: the
 // publish stands) outside git or for a tag that points elsewhere.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesetBin, prepublish, toolVersions, writeNpmrc } from '../packages/testing/dist/index.js';
+import { describe, expect, it } from 'vitest';
+import { prepublish, toolVersions, writeNpmrc } from '../packages/testing/dist/index.js';
 import { releasesFromOutputFile, releasesFromStdout } from './helpers/changesets-action.js';
 import { releaseHuman, type HumanRelease as Run } from './helpers/release-human.js';
-import { runCli } from './helpers/run-cli.js';
 import {
   REPOSITORY,
   fixture,
   fourPackages,
-  signingEnv,
-  startRig,
-  stopRig,
+  linkChangesetBin,
+  problemCodes,
+  release,
   tempDir,
-  trustFlags,
-  type Rig,
+  useRig,
 } from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
@@ -49,8 +41,7 @@ function tagsAt(dir: string): Record<string, string> {
   return out;
 }
 
-const problemCodes = (run: Run, name: string) =>
-  run.report.packages.find((p) => p.name === name)?.problems.map((p) => `${p.code}:${p.severity}`) ?? [];
+const codesOf = (run: Run, name: string) => problemCodes(run.report, name);
 
 describe('release --git-tag', () => {
   it('tags what it published (default on with .changeset/), leaves a tag pointing elsewhere alone, and changesets/action reads the same releases', async () => {
@@ -81,8 +72,8 @@ describe('release --git-tag', () => {
       [`${scope}/c`]: 'verified',
       [`${scope}/d`]: 'skipped',
     });
-    expect(problemCodes(run, `${scope}/c`)).toContain('GIT_TAG_FAILED:warning');
-    expect(problemCodes(run, `${scope}/a`)).not.toContain('GIT_TAG_FAILED:warning');
+    expect(codesOf(run, `${scope}/c`)).toContain('GIT_TAG_FAILED:warning');
+    expect(codesOf(run, `${scope}/a`)).not.toContain('GIT_TAG_FAILED:warning');
 
     expect(tagsAt(dir)).toEqual({
       [`${scope}/a@1.0.0`]: `commit:${head}`,
@@ -161,10 +152,7 @@ describe('release --git-tag', () => {
       packages: [{ name: `${scope}/a` }, { name: `${scope}/b` }],
       git: false,
     });
-    const run = await runCli(
-      ['release', '--json', '--git-tag', ...trustFlags(rig), '--verify-timeout', '20', '--access', 'public'],
-      { cwd: dir, env: { ...signingEnv(rig), GIT_CEILING_DIRECTORIES: join(dir, '..') }, timeoutMs: 170_000 },
-    );
+    const run = await release(rig, dir, ['--git-tag'], { GIT_CEILING_DIRECTORIES: join(dir, '..') });
     expect(run.code, run.stderr).toBe(0);
     const report = run.json!;
     expect(report.environment.problems.map((p) => `${p.code}:${p.severity}`)).toContain(
@@ -182,12 +170,7 @@ describe('release --git-tag', () => {
       changesets: true,
       rootManifest: { devDependencies: { '@changesets/cli': `^${toolVersions().changesets}` } },
     });
-    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(
-      join(dir, 'node_modules', '.bin', 'changeset'),
-      `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`,
-    );
-    chmodSync(join(dir, 'node_modules', '.bin', 'changeset'), 0o755);
+    linkChangesetBin(dir);
     const run = await releaseHuman(rig, dir);
     expect(run.code, run.stderr).toBe(0);
     expect(run.report.environment.publisher?.name).toBe('changesets');

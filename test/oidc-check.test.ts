@@ -1,24 +1,19 @@
 // `provenant check` and trusted publishing on the rig: the auth path of every package, learned by
 // doing the registry's token exchange with the job's id token, and every reason it will not work.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeNpmrc } from '../packages/testing/dist/index.js';
 import type { Report } from '../packages/core/dist/index.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { REPO, githubJob, gitlabJob, oidcWorkspace } from './helpers/oidc-rig.js';
-import { startRig, stopRig, type Rig } from './release-helpers.js';
+import { envCodes, problemCodes, useRig } from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-}, 60_000);
-afterAll(() => stopRig(rig));
+const rig = useRig();
 
 type Pkg = Report['packages'][number];
 const check = (dir: string, env: Record<string, string>, args: string[] = []) =>
   runCli(['check', '--json', ...args], { cwd: dir, env, timeoutMs: 60_000 });
 const pkg = (r: CliResult, name: string): Pkg => r.json!.packages.find((p) => p.name === name)!;
-const codesOf = (r: CliResult, name: string) => pkg(r, name).problems.map((p) => `${p.code}:${p.severity}`);
-const envCodes = (r: CliResult) => r.json!.environment.problems.map((p) => `${p.code}:${p.severity}`);
+const codesOf = (r: CliResult, name: string) => problemCodes(r.json, name);
 const auths = (r: CliResult) => Object.fromEntries(r.json!.packages.map((p) => [p.name, p.auth]));
 
 describe.concurrent('check: the auth path of every package', () => {
@@ -133,15 +128,7 @@ describe.concurrent('check: the auth path of every package', () => {
   });
 
   it('GitLab with NPM_ID_TOKEN: ready via oidc; without it, AUTH_MISSING says why', async () => {
-    const ws = await oidcWorkspace(rig, ['@oc8/a'], {
-      trust: null,
-      repository: `https://gitlab.com/${REPO}`,
-    });
-    await rig.registry.setTrustedPublisher('@oc8/a', {
-      provider: 'gitlab',
-      projectPath: REPO,
-      ciFile: '.gitlab-ci.yml',
-    });
+    const ws = await oidcWorkspace(rig, ['@oc8/a'], { trust: { provider: 'gitlab' } });
     const r = await check(ws.dir, gitlabJob(rig, ws.home));
     expect(r.code, r.stderr).toBe(0);
     expect(auths(r)).toEqual({ '@oc8/a': 'oidc' });

@@ -3,20 +3,24 @@
 // is brokered by Provenant (a stored npmAuthToken would win over yarn's own OIDC); changesets runs
 // npm. The cases run one after another, as the other release files do: each starts publishers.
 // Every case asserts the report's codes and what the registry stored (_npmUser.trustedPublisher).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesetBin, run, toolVersions, writeNpmrc } from '../packages/testing/dist/index.js';
+import { describe, expect, it } from 'vitest';
+import { run, toolVersions, writeNpmrc } from '../packages/testing/dist/index.js';
 import type { Report } from '../packages/core/dist/index.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
-import { REPO, githubJob, gitlabJob, oidcWorkspace } from './helpers/oidc-rig.js';
-import { snapshot, startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
+import { githubJob, gitlabJob, oidcWorkspace } from './helpers/oidc-rig.js';
+import {
+  envCodes,
+  linkChangesetBin,
+  packument,
+  problemCodes,
+  snapshot,
+  trustFlags,
+  useRig,
+} from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-}, 60_000);
-afterAll(() => stopRig(rig));
+const rig = useRig();
 
 type Pkg = Report['packages'][number];
 function release(dir: string, env: Record<string, string>, args: string[] = []): Promise<CliResult> {
@@ -37,11 +41,7 @@ const summary = (r: CliResult) =>
       `${p.status}/${p.auth}/${p.verification?.identity?.trustedPublisher?.id ?? '-'}`,
     ]),
   );
-const codesOf = (r: CliResult, name: string) =>
-  pkgs(r)
-    .find((p) => p.name === name)
-    ?.problems.map((p) => `${p.code}:${p.severity}`) ?? [];
-const envCodes = (r: CliResult) => (r.json?.environment.problems ?? []).map((p) => `${p.code}:${p.severity}`);
+const codesOf = (r: CliResult, name: string) => problemCodes(r.json, name);
 
 /** What a failed run said: its problems, by package, and the end of its human output. */
 const diagnose = (r: CliResult) =>
@@ -53,13 +53,7 @@ const diagnose = (r: CliResult) =>
 
 /** `_npmUser.trustedPublisher.id` of the stored version, or null. */
 async function storedPublisher(name: string, version = '1.0.0'): Promise<string | null> {
-  const res = await fetch(new URL(name.replace('/', '%2f'), rig.registry.url), {
-    headers: { accept: 'application/json' },
-  });
-  const doc = (await res.json()) as {
-    versions?: Record<string, { _npmUser?: { trustedPublisher?: { id?: string } } }>;
-  };
-  return doc.versions?.[version]?._npmUser?.trustedPublisher?.id ?? null;
+  return (await packument(rig, name))?.versions?.[version]?._npmUser?.trustedPublisher?.id ?? null;
 }
 
 describe('release through trusted publishing, no stored token', () => {
@@ -127,10 +121,7 @@ describe('release through trusted publishing, no stored token', () => {
         devDependencies: { '@changesets/cli': `^${toolVersions().changesets}` },
       }),
     );
-    mkdirSync(join(ws.dir, 'node_modules', '.bin'), { recursive: true });
-    const bin = join(ws.dir, 'node_modules', '.bin', 'changeset');
-    writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`);
-    chmodSync(bin, 0o755);
+    linkChangesetBin(ws.dir);
     await run('git', ['init', '-q'], { cwd: ws.dir, env: githubJob(rig, ws.home) });
     await run('git', ['add', '-A'], { cwd: ws.dir, env: githubJob(rig, ws.home) });
     await run('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init'], {
@@ -144,15 +135,7 @@ describe('release through trusted publishing, no stored token', () => {
   });
 
   it('GitLab with NPM_ID_TOKEN: verified with a GitLab identity and trustedPublisher gitlab', async () => {
-    const ws = await oidcWorkspace(rig, ['@or-gl/a'], {
-      trust: null,
-      repository: `https://gitlab.com/${REPO}`,
-    });
-    await rig.registry.setTrustedPublisher('@or-gl/a', {
-      provider: 'gitlab',
-      projectPath: REPO,
-      ciFile: '.gitlab-ci.yml',
-    });
+    const ws = await oidcWorkspace(rig, ['@or-gl/a'], { trust: { provider: 'gitlab' } });
     const r = await release(ws.dir, gitlabJob(rig, ws.home), [
       '--auth',
       'oidc',
@@ -172,10 +155,7 @@ describe('release with stored tokens next to trusted publishing', () => {
     expect(r.code).toBe(1);
     expect(codesOf(r, '@or-wrong/a')).toEqual(['TRUSTED_PUBLISHER_MISMATCH:error']);
     expect(summary(r)).toEqual({ '@or-wrong/a': 'blocked/null/-' });
-    const res = await fetch(new URL('@or-wrong%2fa', rig.registry.url), {
-      headers: { accept: 'application/json' },
-    });
-    expect(Object.keys(((await res.json()) as { versions: object }).versions)).toEqual(['0.0.1']);
+    expect(Object.keys((await packument(rig, '@or-wrong/a'))?.versions ?? {})).toEqual(['0.0.1']);
   });
 
   it('npm with OIDC and a stored token: OIDC wins (trustedPublisher stored), STATIC_TOKEN_FALLBACK warned', async () => {

@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanEnv, toolPathEnv } from '../packages/testing/dist/index.js';
 import { runCli } from './helpers/run-cli.js';
 import {
@@ -14,20 +14,14 @@ import {
   packument,
   release,
   reportOf,
+  signingEnv,
   snapshot,
-  startRig,
   statuses,
-  stopRig,
-  type Rig,
+  trustFlags,
+  useRig,
 } from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 describe('provenant release flags', () => {
   it('--no-verify --tag --filter --concurrency --report --summary', async () => {
@@ -162,7 +156,6 @@ describe('progress on a terminal', () => {
   it('draws a live task per package with listr2 (under a pseudo-terminal)', async () => {
     const { execFile } = await import('node:child_process');
     const { CLI } = await import('./helpers/run-cli.js');
-    const { signingEnv, trustFlags } = await import('./release-helpers.js');
     const dir = await fixture(rig, { packages: fourPackages('@e2e-tty') });
     const env: Record<string, string> = { ...signingEnv(rig), TERM: 'xterm-256color' };
     delete env.CI; // listr2 only when not in CI (GITHUB_ACTIONS still makes it a signing job)

@@ -1,29 +1,20 @@
 // `provenant release` through pnpm 9, yarn berry and changesets, end to end against the
 // rig: every package published with provenance and verified, the work tree unchanged.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesetBin, run, toolVersions, writeYarnrc } from '../packages/testing/dist/index.js';
+import { describe, expect, it } from 'vitest';
+import { run, toolVersions, writeYarnrc } from '../packages/testing/dist/index.js';
 import {
   fixture,
   fourPackages,
+  linkChangesetBin,
   release,
+  reportOf,
   signingEnv,
   snapshot,
-  startRig,
   statuses,
-  stopRig,
-  type Rig,
-  reportOf,
+  useRig,
 } from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 function allVerified(result: Awaited<ReturnType<typeof release>>, scope: string) {
   expect(statuses(result)).toEqual({
@@ -75,13 +66,7 @@ describe('provenant release through other publishers', () => {
       changesets: true,
       rootManifest: { devDependencies: { '@changesets/cli': `^${toolVersions().changesets}` } },
     });
-    // the root's node_modules/.bin/changeset, as an install would leave it
-    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(
-      join(dir, 'node_modules', '.bin', 'changeset'),
-      `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`,
-    );
-    chmodSync(join(dir, 'node_modules', '.bin', 'changeset'), 0o755);
+    linkChangesetBin(dir);
     const before = snapshot(dir);
     const result = await release(rig, dir);
     expect(result.code, result.stderr).toBe(0);

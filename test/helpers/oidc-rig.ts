@@ -14,9 +14,10 @@ import {
   writeNpmrc,
   writeYarnrc,
   type GitHubIdentity,
+  type GitLabCiEnvOptions,
   type WorkspaceSpec,
 } from '../../packages/testing/dist/index.js';
-import type { Rig } from '../release-helpers.js';
+import type { Rig } from './rig.js';
 
 export const REPO = 'acme/widgets';
 export const WORKFLOW_FILE = 'release.yml';
@@ -34,13 +35,21 @@ export interface OidcWorkspaceOptions {
   manager?: WorkspaceSpec['manager'];
   /** Packages that get 0.0.1 on the registry first (default: all). */
   existing?: readonly string[];
-  /** Trusted publisher for every existing package (default: acme/widgets, release.yml); null: none. */
-  trust?: { repository?: string; workflow?: string; environment?: string } | null;
+  /**
+   * Trusted publisher for every existing package (default: GitHub, acme/widgets, release.yml;
+   * GitLab: project acme/widgets, .gitlab-ci.yml); null: none.
+   */
+  trust?: {
+    provider?: 'github' | 'gitlab';
+    repository?: string;
+    workflow?: string;
+    environment?: string;
+  } | null;
   /** A stored token in .npmrc (and .yarnrc.yml for yarn); default none. */
   token?: boolean;
   git?: boolean;
   changesets?: boolean;
-  /** The packages' repository.url (default https://github.com/acme/widgets). */
+  /** The packages' repository.url (default https://github.com/acme/widgets, or gitlab.com's for GitLab trust). */
   repository?: string;
 }
 
@@ -53,6 +62,7 @@ export async function oidcWorkspace(
   const dir = await makeTempDir('oidc-e2e');
   const home = await makeTempDir('oidc-e2e-home');
   rig.temp.push(dir, home);
+  const gitlab = options.trust?.provider === 'gitlab';
   const packages = names.map((name, i) => ({
     name,
     ...(i > 0 && names[0]
@@ -64,7 +74,7 @@ export async function oidcWorkspace(
       : {}),
   }));
   await makeWorkspace(dir, {
-    repository: options.repository ?? `https://github.com/${REPO}`,
+    repository: options.repository ?? `https://${gitlab ? 'gitlab' : 'github'}.com/${REPO}`,
     packages,
     ...(options.manager ? { manager: options.manager } : {}),
     ...(options.changesets ? { changesets: true } : {}),
@@ -79,14 +89,19 @@ export async function oidcWorkspace(
   }
   for (const name of options.existing ?? names) {
     await prepublish(rig.registry, { name, version: '0.0.1' });
-    if (options.trust !== null) {
-      await rig.registry.setTrustedPublisher(name, {
-        provider: 'github',
-        repository: options.trust?.repository ?? REPO,
-        workflow: options.trust?.workflow ?? WORKFLOW_FILE,
-        ...(options.trust?.environment ? { environment: options.trust.environment } : {}),
-      });
-    }
+    if (options.trust === null) continue;
+    const environment = options.trust?.environment ? { environment: options.trust.environment } : {};
+    await rig.registry.setTrustedPublisher(
+      name,
+      gitlab
+        ? { provider: 'gitlab', projectPath: REPO, ciFile: '.gitlab-ci.yml', ...environment }
+        : {
+            provider: 'github',
+            repository: options.trust?.repository ?? REPO,
+            workflow: options.trust?.workflow ?? WORKFLOW_FILE,
+            ...environment,
+          },
+    );
   }
   return { dir, home, names };
 }
@@ -111,12 +126,17 @@ export function githubJob(
   };
 }
 
-/** A GitLab.com job of acme/widgets with NPM_ID_TOKEN and SIGSTORE_ID_TOKEN. */
-export function gitlabJob(rig: Rig, home: string, extra: Env = {}): Env {
+/** A GitLab.com job of acme/widgets with NPM_ID_TOKEN and SIGSTORE_ID_TOKEN, unless told otherwise. */
+export function gitlabJob(
+  rig: Rig,
+  home: string,
+  extra: Env = {},
+  identity: Partial<GitLabCiEnvOptions> = {},
+): Env {
   return {
     ...toolPathEnv(cleanEnv()),
     HOME: home,
-    ...gitlabCiEnv({ projectPath: REPO, sigstore: rig.sigstore }),
+    ...gitlabCiEnv({ projectPath: REPO, sigstore: rig.sigstore, ...identity }),
     ...extra,
   };
 }

@@ -3,12 +3,14 @@
 // release command, and the readers every e2e file asserts with (statuses and codes from --json,
 // packuments, what Verdaccio stored, tree snapshots, secret scans).
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import {
+  changesetBin,
   cleanEnv,
   githubActionsEnv,
+  loadTrustMaterial,
   makeTempDir,
   makeWorkspace,
   removeDir,
@@ -24,6 +26,8 @@ import {
 } from '../../packages/testing/dist/index.js';
 import type { Report } from '../../packages/core/dist/index.js';
 import { runCli, type CliResult } from './run-cli.js';
+
+export * from './tree.js';
 
 export const REPOSITORY = 'https://github.com/acme/widgets';
 export const WORKFLOW = '.github/workflows/release.yml';
@@ -49,6 +53,27 @@ export async function stopRig(rig: Rig | undefined): Promise<void> {
   await rig.registry.stop();
   await rig.sigstore.stop();
   await Promise.all(rig.temp.map((d) => removeDir(d)));
+}
+
+/**
+ * The file's rig, started before its first test and stopped after its last. The object is
+ * filled in by the hook, so tests use it as they would the result of startRig.
+ */
+export function useRig(registryOptions: Omit<StartRegistryOptions, 'rekorUrl'> = {}): Rig {
+  const rig = { temp: [] } as unknown as Rig;
+  beforeAll(async () => {
+    Object.assign(rig, await startRig(registryOptions));
+  });
+  afterAll(() => stopRig('registry' in rig ? rig : undefined));
+  return rig;
+}
+
+/** The rig's trust material (its Sigstore trusted root, its registry's keys), as a verifier loads it. */
+export function loadRigTrust(rig: Rig): ReturnType<typeof loadTrustMaterial> {
+  return loadTrustMaterial({
+    trustedRootPath: rig.sigstore.trustedRootPath,
+    npmKeysPath: rig.registry.npmKeysPath,
+  });
 }
 
 /** A fresh temp dir, removed with the rig. */
@@ -113,6 +138,27 @@ export async function fixture(
   return dir;
 }
 
+/** The root's node_modules/.bin/changeset running the pinned changesets, as an install would leave it. */
+export function linkChangesetBin(dir: string): void {
+  const bin = join(dir, 'node_modules', '.bin', 'changeset');
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`);
+  chmodSync(bin, 0o755);
+}
+
+/** yarn berry publishing every public workspace with provenance. */
+export const YARN_PUBLISH_ALL = [
+  'workspaces',
+  'foreach',
+  '-A',
+  '--no-private',
+  'npm',
+  'publish',
+  '--provenance',
+  '--access',
+  'public',
+];
+
 /** A clean environment with the pinned publishers on PATH and a GitHub Actions job that signs. */
 export function signingEnv(rig: Rig, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -152,16 +198,28 @@ export function codes(result: CliResult, name: string): string[] {
   );
 }
 
+/** `CODE:severity` of every problem of package `name` in a report. */
+export function problemCodes(report: Report | null | undefined, name: string): string[] {
+  return report?.packages.find((p) => p.name === name)?.problems.map((p) => `${p.code}:${p.severity}`) ?? [];
+}
+
 /** `CODE:severity` of every environment problem. */
 export function envCodes(result: CliResult): string[] {
   return (reportOf(result)?.environment.problems ?? []).map((p) => `${p.code}:${p.severity}`);
+}
+
+/** A version as the registry serves it. */
+export interface ServedVersion {
+  dist: { integrity: string; attestations?: { url: string } };
+  /** Who published it; `trustedPublisher` when it came through trusted publishing. */
+  _npmUser?: { name: string; email?: string; trustedPublisher?: { id: string; oidcConfigId: string } };
 }
 
 /** The packument the registry serves for `name`, or null (404). */
 export async function packument(
   rig: Rig,
   name: string,
-): Promise<{ versions?: Record<string, { dist: { integrity: string; attestations?: unknown } }> } | null> {
+): Promise<{ versions?: Record<string, ServedVersion> } | null> {
   const res = await fetch(new URL(name.replace('/', '%2f'), rig.registry.url), {
     headers: { accept: 'application/json' },
   });
@@ -184,84 +242,4 @@ export function stored(rig: Rig, name: string): StoredPackage | null {
 export function storedTarballs(rig: Rig, name: string): string[] {
   const dir = join(rig.registry.storageDir, ...name.split('/'));
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tgz')) : [];
-}
-
-export function gitStatus(dir: string): string {
-  return execFileSync('git', ['status', '--porcelain', '--ignored=no'], { cwd: dir, encoding: 'utf8' });
-}
-
-/** Every file under `dir` (node_modules and .git excluded) → its bytes, base64. */
-export function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d)) {
-      if (entry === 'node_modules' || entry === '.git') continue;
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** One hash over every file's path and bytes under `dir` (node_modules left out). */
-export function treeHash(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name === 'node_modules') continue;
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile())
-        hash
-          .update(`${relative(dir, path)}\0`)
-          .update(readFileSync(path))
-          .update('\0');
-    }
-  };
-  walk(dir);
-  return hash.digest('hex');
-}
-
-/** Every file under `dir` (recursively, .git/provenant included, .git objects not), as bytes. */
-export function filesUnder(dir: string, skip = /(^|\/)(node_modules|objects)$/): Array<[string, Buffer]> {
-  const out: Array<[string, Buffer]> = [];
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const entry of readdirSync(d)) {
-      const path = join(d, entry);
-      if (skip.test(path)) continue;
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path);
-      else if (st.isFile()) out.push([path, readFileSync(path)]);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/**
- * Where the secret's bytes appear among `texts` (labelled outputs) and `files`. Also looks for it
- * URL-encoded and base64-encoded, as a redactor that missed it might have left it.
- */
-export function secretLeaks(
-  secret: string,
-  texts: Record<string, string | Buffer>,
-  files: string[] = [],
-): string[] {
-  const needles = [
-    Buffer.from(secret),
-    Buffer.from(encodeURIComponent(secret)),
-    Buffer.from(Buffer.from(secret).toString('base64')),
-  ];
-  const leaks: string[] = [];
-  for (const [label, text] of Object.entries(texts)) {
-    const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
-    if (needles.some((n) => bytes.includes(n))) leaks.push(label);
-  }
-  for (const file of files) {
-    if (existsSync(file) && needles.some((n) => readFileSync(file).includes(n))) leaks.push(file);
-  }
-  return leaks;
 }
