@@ -59,6 +59,7 @@ export interface CheckContext {
   home?: string;
   /** The clock (exchange expiry, registry retry delays); default `Date.now`. */
   now?: () => number;
+  /** Waits between registry retries; default a timer. */
   sleep?: (ms: number) => Promise<void>;
   /** Replaces the registry client (tests, or a shared client in `release`). */
   packuments?: (registry: string, auth: RegistryAuth) => PackumentSource;
