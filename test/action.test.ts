@@ -10,7 +10,7 @@ import { outputsOf, readInputs, splitArgs } from '../action/inputs.mjs';
 import { runCompositeAction } from './helpers/composite-action.js';
 import { manifestOf, packTarballs, publishTarballs, writeUserNpmrc } from './helpers/packed-cli.js';
 import { REPO_ROOT } from './helpers/run-cli.js';
-import { fixture, signingEnv, startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
+import { fixture, signingEnv, startRig, stopRig, trustFlags, type Rig } from './helpers/rig.js';
 
 /** The code of what `fn` throws (null when it does not throw). */
 function codeOf(fn: () => unknown): string | null {

@@ -22,7 +22,7 @@ import {
 } from './helpers/audit-lockfiles.js';
 import { startNpmTufMirror } from './helpers/npm-tuf-mirror.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
-import { fixture, signingEnv, startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
+import { fixture, signingEnv, startRig, stopRig, trustFlags, type Rig } from './helpers/rig.js';
 
 const SCOPE = '@e2e-audit';
 const KEPT = `${SCOPE}/kept`;

@@ -23,7 +23,7 @@ import { readYaml, runSteps, type StepDefinition } from './helpers/actions-runne
 import { releasesFromStdout } from './helpers/changesets-action.js';
 import { PUBLISHED_PACKAGES, manifestOf } from './helpers/packed-cli.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
-import { startRig, stopRig, trustFlags, type Rig } from './release-helpers.js';
+import { startRig, stopRig, trustFlags, type Rig } from './helpers/rig.js';
 
 const WORKFLOW_FILE = '.github/workflows/release.yml';
 const REPOSITORY = 'provenant/provenant';

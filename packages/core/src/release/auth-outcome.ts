@@ -17,7 +17,7 @@ import { createBroker } from './broker.js';
 export function withBroker(
   check: CheckResult,
   adapter: PublisherAdapter,
-  ctx: Pick<Context, 'env' | 'fetch'>,
+  ctx: Pick<Context, 'env' | 'fetch' | 'now'>,
   timeoutMs: number | undefined,
 ): { adapter: PublisherAdapter; authEnv?: PublishAllInput['authEnv'] } {
   if (!check.auth.broker || adapter.batching === 'whole') return { adapter };
@@ -29,6 +29,7 @@ export function withBroker(
     env: ctx.env,
     fetch: ctx.fetch,
     timeoutMs: timeoutMs ?? 15_000,
+    now: ctx.now,
   });
   return { adapter: { ...adapter, batching: 'per-package' }, authEnv: (targets) => broker.authFor(targets) };
 }

@@ -15,6 +15,8 @@ export interface BrokerOptions {
   env: Readonly<Record<string, string | undefined>>;
   fetch: typeof fetch;
   timeoutMs: number;
+  /** The release's clock: when the id token is about to expire. */
+  now: () => number;
 }
 
 export interface Broker {
@@ -62,7 +64,7 @@ export function createBroker(options: BrokerOptions): Broker {
       }
       if (!options.names.has(target.name)) return { ok: true, env: {} };
       let id = await currentIdToken();
-      if (typeof id !== 'string' && id.exp !== null && id.exp * 1000 < Date.now() + 60_000) {
+      if (typeof id !== 'string' && id.exp !== null && id.exp * 1000 < options.now() + 60_000) {
         idToken = null;
         id = await currentIdToken();
       }
