@@ -20,7 +20,7 @@ import {
   verifiedStatement,
   type RigTrust,
 } from './helpers/attestations.js';
-import { githubJob, gitlabJob, oidcWorkspace } from './helpers/oidc-rig.js';
+import { REPO, WORKFLOW_FILE, githubJob, gitlabJob, oidcWorkspace } from './helpers/oidc-rig.js';
 import { YARN_PUBLISH_ALL, loadRigTrust, packument, useRig } from './helpers/rig.js';
 
 const SLSA_V1 = 'https://slsa.dev/provenance/v1';
@@ -41,8 +41,8 @@ function existingPackage(name: string, repository: string, token = false) {
 function trustReleaseWorkflow(name: string, over: { workflow?: string; environment?: string } = {}) {
   return rig.registry.setTrustedPublisher(name, {
     provider: 'github',
-    repository: 'acme/widgets',
-    workflow: 'release.yml',
+    repository: REPO,
+    workflow: WORKFLOW_FILE,
     ...over,
   });
 }
