@@ -9,8 +9,8 @@ import {
   type ProvenanceViaChoice,
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
-import { packTargets, type PackResult } from '../publish/pack.js';
 import { minimumInFlight, publishLimit } from '../publish/in-flight.js';
+import { measureNetwork } from '../publish/network-profile.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -21,6 +21,7 @@ import { settleAuth, withBroker } from './auth-outcome.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
 import { publicFirstReads } from '../registry/public-first-reads.js';
 import { dryRunCommands } from './dry-run.js';
+import { startPackStep } from './pack-step.js';
 import { mergeReports } from './merge-reports.js';
 import { plannedTargets, registryReads } from './targets.js';
 import { primeVerifier, startVerifyStep } from './verify-step.js';
@@ -220,16 +221,12 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     applyProvenanceSwitch(sw, journal);
     for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
 
-    // Packing (to learn each tarball's integrity independently of the
-    // publisher) runs alongside the first publishes where it only reads the
-    // folder (npm); every comparison with the registry waits for it.
-    emit({ type: 'packing', names: targets.map((t) => t.name) });
-    // Without a reproducible pack, the registry's integrity is recorded as published.
-    const packing = (adapter.reproduciblePack || adapter.packToSettle ? packTargets : noPack)({
+    const network = measureNetwork(check.registry, ctx.fetch);
+    const packStep = startPackStep({
       root,
       adapter,
       targets,
-      exec: ctx.exec,
+      ctx,
       env,
       extraEnv: sw.env,
       registry: check.registry,
@@ -237,22 +234,20 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
       concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
       signal: deps.signal,
     });
-    disposePack = () => void packing.then((result) => result.dispose());
-    const packed = packing.then((result) => result.integrity);
-    // pnpm rewrites package.json in place while packing: finish before publishing starts;
-    // an adapter that publishes the packed tarballs needs them first.
-    if (!adapter.packsAlongside || adapter.publishesPackedTarball) await packed;
-    const tarballs = adapter.publishesPackedTarball ? (await packing).tarballs : undefined;
+    disposePack = packStep.dispose;
+    if (packStep.upFront) emit({ type: 'packing', names: targets.map((t) => t.name) });
+    if (packStep.waitBeforePublishing) await packStep.packed;
+    const tarballs = adapter.publishesPackedTarball ? await packStep.tarballs() : undefined;
 
     emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
     const published = await publishAll({
       adapter,
       targets,
       command: tarballs ? { ...command, tarballs } : command,
-      packed,
+      packed: packStep.packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
-      concurrency: publishLimit(options.publishConcurrency),
+      concurrency: publishLimit(options.publishConcurrency, (await network).profile),
       retries: options.retries,
       exec: ctx.exec,
       env,
@@ -306,8 +301,4 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     [],
     tagged.tags,
   );
-}
-
-function noPack(): Promise<PackResult> {
-  return Promise.resolve({ integrity: new Map(), errors: new Map(), tarballs: new Map(), dispose: () => {} });
 }
