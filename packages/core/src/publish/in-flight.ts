@@ -25,6 +25,11 @@ export interface InFlightLimit {
    * series and cannot be split once the limit turns out to be higher.
    */
   batchCap(): number;
+  /**
+   * Whether a batch may also carry packages after their own dependencies (a chain, for
+   * publishers that run a batch in order): only worth it when the network is near.
+   */
+  readonly chains: boolean;
   /** A periodic sample: `waiting` is whether ready packages wait for a slot. */
   tick(waiting: boolean): void;
   /** The registry rate-limited us: fewer in flight from now on (adaptive only). */
@@ -37,14 +42,30 @@ export interface InFlightLimit {
  * bottleneck (loopback, a fast registry), many with small ones while
  * publishes wait on the network (registry.npmjs.org, public Sigstore).
  */
-export function publishLimit(given: number | undefined): InFlightLimit {
-  return given === undefined ? adaptiveInFlight({ sampleCpu: systemCpuSampler() }) : fixedInFlight(given);
+export function publishLimit(given: number | undefined, network: NetworkProfile = 'remote'): InFlightLimit {
+  const nearby = network === 'nearby';
+  if (given !== undefined) return fixedInFlight(given, nearby);
+  // a registry next door: publishing is CPU work only, one process per core with long
+  // chains of packages pays the fewest start-ups (bench/release.js, loopback profile)
+  if (nearby) return fixedInFlight(minimumInFlight(), true);
+  return adaptiveInFlight({ sampleCpu: systemCpuSampler() });
 }
 
-export function fixedInFlight(concurrency: number): InFlightLimit {
+/**
+ * `nearby`: the registry answers within NEARBY_RTT_MS (loopback, a mirror on the same
+ * network): a publish's wait on the network is small next to a publisher's start-up
+ * (~1 s of CPU for npm), so few processes with long batches win. `remote`: a publish
+ * waits seconds on the network (registry PUT, Sigstore), so many single-package
+ * processes in flight win, as many as the CPU allows.
+ */
+export type NetworkProfile = 'nearby' | 'remote';
+export const NEARBY_RTT_MS = 20;
+
+export function fixedInFlight(concurrency: number, chains = false): InFlightLimit {
   const n = Math.max(1, Math.floor(concurrency));
   return {
     adaptive: false,
+    chains,
     limit: () => n,
     batchCap: () => Number.POSITIVE_INFINITY,
     tick: () => undefined,
@@ -81,6 +102,7 @@ export function adaptiveInFlight(options: AdaptiveOptions): InFlightLimit {
   let smoothed: number | null = null;
   return {
     adaptive: true,
+    chains: false,
     limit: () => current,
     batchCap: () => (smoothed === null ? 1 : Number.POSITIVE_INFINITY),
     tick(waiting) {
@@ -110,7 +132,8 @@ export function systemCpuSampler(): () => number | null {
       const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
       if (f.length >= 5 && f.every(Number.isFinite)) {
         const total = f.reduce((a, b) => a + b, 0);
-        return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+        // niced work (a background build, another job's tests) yields to ours: not busy
+        return { busy: total - (f[1] ?? 0) - (f[3] ?? 0) - (f[4] ?? 0), total };
       }
     } catch {
       // not Linux
@@ -120,7 +143,7 @@ export function systemCpuSampler(): () => number | null {
     for (const { times } of cpus()) {
       const all = times.user + times.nice + times.sys + times.irq + times.idle;
       total += all;
-      busy += all - times.idle;
+      busy += all - times.idle - times.nice;
     }
     return { busy, total };
   };

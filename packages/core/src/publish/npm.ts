@@ -40,7 +40,10 @@ export function npmAdapter(version: string, bin = 'npm'): PublisherAdapter {
     name: 'npm',
     version,
     batching: 'batch',
+    // execWorkspaces: the -w filters' order, one at a time, the first error ends the run
+    batchInOrder: true,
     packsAlongside: true,
+    reportsIntegrity: true,
     reproduciblePack: true,
     publishInvocation(targets, options): Invocation {
       return {

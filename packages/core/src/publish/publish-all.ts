@@ -47,9 +47,13 @@ export interface PublishAllInput {
   command: Omit<PublishCommandOptions, 'tag'>;
   /**
    * Tarball integrity from packing each target independently of the
-   * publisher (a promise: packing may run alongside the first publishes).
+   * publisher (a promise: packing may run alongside the first publishes; a
+   * function: packing runs only when an answer has to be settled).
    */
-  packed: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  packed:
+    | ReadonlyMap<string, string>
+    | Promise<ReadonlyMap<string, string>>
+    | (() => Promise<ReadonlyMap<string, string>>);
   /** Publishes in flight: exactly this many, or a limit that adapts (in-flight.ts). */
   concurrency: number | InFlightLimit;
   retries: number;
@@ -98,11 +102,15 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     ]),
   );
   let packedMap: ReadonlyMap<string, string> = new Map();
-  const packedReady = Promise.resolve(input.packed).then(
-    (map) => (packedMap = map),
-    () => packedMap,
-  );
-  const packedOf = async (name: string) => (await packedReady).get(name) ?? null;
+  let packedReady: Promise<ReadonlyMap<string, string>> | null = null;
+  const packsOnDemand = typeof input.packed === 'function';
+  const packedAll = () =>
+    (packedReady ??= Promise.resolve(typeof input.packed === 'function' ? input.packed() : input.packed).then(
+      (map) => (packedMap = map),
+      () => packedMap,
+    ));
+  if (!packsOnDemand) void packedAll();
+  const packedOf = async (name: string) => (await packedAll()).get(name) ?? null;
 
   const finish = (name: string, state: PublishState, problems: Problem[], integrity: string | null) => {
     const p = progress.get(name);
@@ -161,6 +169,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     progress,
     finish,
     packedOf,
+    packsOnDemand,
     backoff,
     onThrottled: () => limit.throttled(),
   });
@@ -171,21 +180,50 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       return byName.has(d) && state !== undefined && state !== 'published' && state !== 'already-published';
     });
 
-  /** Runs a group in one process, then anything left over alone, until settled. */
+  const chains = input.adapter.batching === 'batch' && input.adapter.batchInOrder === true;
+  /**
+   * Of a group about to run: the members to run now, in order. A member whose dependency in
+   * this run did not go out is blocked; one whose dependency is still to be settled (and not
+   * earlier in this group) waits for the next round.
+   */
+  const runnableOf = (group: PlannedTarget[], done: Map<string, boolean>, later: PlannedTarget[]) => {
+    const runnable: PlannedTarget[] = [];
+    const before = new Set<string>();
+    for (const target of group) {
+      const failed = failedDepsOf(target);
+      if (failed.length > 0) {
+        finish(target.name, 'blocked', [dependencyBlocked(failed)], packedMap.get(target.name) ?? null);
+        done.set(target.name, false);
+      } else if (target.deps.some((d) => byName.has(d) && !records.has(d) && !before.has(d))) {
+        later.push(target);
+      } else {
+        runnable.push(target);
+        before.add(target.name);
+      }
+    }
+    return runnable;
+  };
+
+  /** Runs a group in one process, then anything left over alone, in order, until settled. */
   const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {
     const done = new Map<string, boolean>();
     let rounds = 0;
-    let queue: PlannedTarget[][] = groupByTag(
-      names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t),
-    );
+    const members = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
+    let queue: PlannedTarget[][] = chains ? consecutiveByTag(members) : groupByTag(members);
     while (queue.length > 0) {
       const next: PlannedTarget[][] = [];
-      for (const group of queue) {
+      for (const whole of queue) {
         if (input.signal?.aborted) {
-          for (const t of group) {
+          for (const t of whole) {
             finish(t.name, 'cancelled', [], packedMap.get(t.name) ?? null);
             done.set(t.name, false);
           }
+          continue;
+        }
+        const later: PlannedTarget[] = [];
+        const group = input.adapter.batching === 'whole' ? whole : runnableOf(whole, done, later);
+        if (group.length === 0) {
+          if (later.length > 0) next.push(later);
           continue;
         }
         await backoff.wait();
@@ -218,6 +256,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
         if (input.adapter.batching === 'whole') {
           if (again.length > 0) next.push(again);
         } else for (const t of again) next.push([t]);
+        if (later.length > 0) next.push(later);
       }
       queue = next;
     }
@@ -230,6 +269,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       concurrency: limit,
       backoff,
       batching: input.adapter.batching,
+      chains,
       run: runGroup,
       signal: input.signal,
     },
@@ -242,19 +282,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
         const r = records.get(d);
         return r !== undefined ? r.state !== 'published' && r.state !== 'already-published' : byName.has(d);
       });
-      finish(
-        name,
-        'blocked',
-        [
-          problem(
-            'DEPENDENCY_BLOCKED',
-            'error',
-            `Not published: it depends on ${blockers.join(', ') || 'a workspace package'}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
-            'Fix the failure of that dependency first, then run release again.',
-          ),
-        ],
-        packedMap.get(name) ?? null,
-      );
+      finish(name, 'blocked', [dependencyBlocked(blockers)], packedMap.get(name) ?? null);
     } else if (state === 'cancelled') {
       finish(name, 'cancelled', [], packedMap.get(name) ?? null);
     } else {
@@ -271,4 +299,24 @@ function groupByTag(targets: PlannedTarget[]): PlannedTarget[][] {
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   return [...groups.values()];
+}
+
+/** Consecutive runs of one dist-tag, in order (a chain keeps its order across tags). */
+function consecutiveByTag(targets: PlannedTarget[]): PlannedTarget[][] {
+  const groups: PlannedTarget[][] = [];
+  for (const t of targets) {
+    const last = groups.at(-1);
+    if (last && last[0]?.tag === t.tag) last.push(t);
+    else groups.push([t]);
+  }
+  return groups;
+}
+
+function dependencyBlocked(blockers: readonly string[]): Problem {
+  return problem(
+    'DEPENDENCY_BLOCKED',
+    'error',
+    `Not published: it depends on ${blockers.join(', ') || 'a workspace package'}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
+    'Fix the failure of that dependency first, then run release again.',
+  );
 }

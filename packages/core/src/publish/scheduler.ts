@@ -31,6 +31,13 @@ export interface ScheduleOptions {
   batching: 'per-package' | 'batch' | 'whole';
   /** Most packages in one process (batch mode). */
   maxBatchSize?: number;
+  /**
+   * A process publishes its packages in the order given and stops at the first
+   * failure (npm `-w a -w b`): a batch may then also carry packages whose
+   * dependencies come earlier in that same batch (a chain), so a CPU-bound
+   * run pays one start-up for a whole chain instead of one per level.
+   */
+  chains?: boolean;
   /** Runs one process for these names; true = published (or already there). */
   run: (names: string[]) => Promise<Map<string, boolean>>;
   /** Called when a package will not be published because `blockedBy` failed. */
@@ -97,7 +104,11 @@ export async function publishInOrder(
         // A slot that frees up alone takes its fair share, not everything:
         // the other slots will free up soon and take the rest in parallel.
         const fair = Math.max(1, Math.ceil(candidates.length / slots));
-        const batches = shareOut(candidates, free, Math.min(maxBatch, fair, limit.batchCap()));
+        const cap = Math.min(maxBatch, limit.batchCap());
+        const chained = options.chains === true && limit.chains && cap > 1;
+        const batches = chained
+          ? extendChains(shareOutInBlocks(candidates, free, Math.min(cap, fair)), waiting, deps, state, cap)
+          : shareOut(candidates, free, Math.min(cap, fair));
         for (const batch of batches) {
           for (const name of batch) waiting.delete(name);
           running += 1;
@@ -143,5 +154,55 @@ export function shareOut<T>(items: readonly T[], slots: number, maxBatch: number
   const batches: T[][] = Array.from({ length: count }, () => []);
   const take = Math.min(items.length, count * maxBatch);
   items.slice(0, take).forEach((item, i) => batches[i % count]?.push(item));
+  return batches;
+}
+
+/** Like shareOut, but each batch takes neighbours (packages declared together tend to depend on each other). */
+export function shareOutInBlocks<T>(items: readonly T[], slots: number, maxBatch: number): T[][] {
+  const count = Math.min(slots, items.length);
+  if (count <= 0) return [];
+  const take = Math.min(items.length, count * maxBatch);
+  const size = Math.ceil(take / count);
+  const batches: T[][] = [];
+  for (let i = 0; i < take; i += size) batches.push(items.slice(i, Math.min(take, i + size)));
+  return batches;
+}
+
+/**
+ * Appends to each batch the waiting packages whose unpublished dependencies are
+ * all in that batch (before them), up to `cap` per batch; repeated until
+ * nothing more fits, so a chain can reach several levels down.
+ */
+export function extendChains(
+  batches: string[][],
+  waiting: ReadonlySet<string>,
+  deps: ReadonlyMap<string, readonly string[]>,
+  state: ReadonlyMap<string, NodeState>,
+  cap: number,
+): string[][] {
+  const home = new Map<string, number>();
+  batches.forEach((batch, i) => batch.forEach((name) => home.set(name, i)));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const name of waiting) {
+      if (home.has(name)) continue;
+      let only: number | undefined;
+      let fits = true;
+      for (const d of deps.get(name) ?? []) {
+        if (state.get(d) === 'done') continue;
+        const b = home.get(d);
+        if (b === undefined || (only !== undefined && only !== b)) {
+          fits = false;
+          break;
+        }
+        only = b;
+      }
+      const batch = only === undefined ? undefined : batches[only];
+      if (!fits || only === undefined || !batch || batch.length >= cap) continue;
+      batch.push(name);
+      home.set(name, only);
+      grew = true;
+    }
+  }
   return batches;
 }

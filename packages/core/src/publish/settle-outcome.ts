@@ -21,6 +21,11 @@ export interface SettlerDeps {
   finish: (name: string, state: PublishState, problems: Problem[], integrity: string | null) => boolean;
   /** The integrity of the independent pack, once packing is done. */
   packedOf: (name: string) => Promise<string | null>;
+  /**
+   * Packing happens only when asked for (the publisher reports what it uploaded): a
+   * reported success is then compared with the registry as reported, without a pack.
+   */
+  packsOnDemand?: boolean;
   /** A 429 pauses every publish, not only this one's retry. */
   backoff: GlobalBackoff;
   /** Called on each 429 (an adaptive limit lowers itself). */
@@ -40,19 +45,19 @@ export function createSettler({
   packedOf,
   backoff: pause,
   onThrottled,
+  packsOnDemand = false,
 }: SettlerDeps) {
   const backoff = input.backoff ?? { minDelayMs: 1000, maxDelayMs: 30_000 };
   /** Settles one package's outcome; returns the targets to try again, alone. */
   const settle = async (target: PlannedTarget, outcome: PublishOutcome): Promise<boolean | 'again'> => {
     const p = progress.get(target.name) as Progress;
-    const packed = await packedOf(target.name);
+    if (outcome.kind === 'published') {
+      const reported = outcome.integrity ?? null;
+      const packed = reported !== null && packsOnDemand ? null : await packedOf(target.name);
+      return confirmUpload(target, reported ?? (input.adapter.reproduciblePack ? packed : null), p);
+    }
+    const packed = outcome.kind === 'not-attempted' ? null : await packedOf(target.name);
     switch (outcome.kind) {
-      case 'published':
-        return confirmUpload(
-          target,
-          outcome.integrity ?? (input.adapter.reproduciblePack ? packed : null),
-          p,
-        );
       case 'not-attempted':
         // never tried (a batch stopped before it): not an attempt
         p.attempts = Math.max(0, p.attempts - 1);
@@ -126,7 +131,7 @@ export function createSettler({
     integrity: string | null,
     p: Progress,
   ): Promise<boolean> => {
-    const packed = await packedOf(target.name);
+    const packed = packsOnDemand && integrity !== null ? null : await packedOf(target.name);
     const problems: Problem[] = [];
     if (p.throttled) {
       problems.push(

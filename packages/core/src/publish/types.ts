@@ -67,6 +67,12 @@ export interface PublisherAdapter {
    */
   readonly batching: 'per-package' | 'batch' | 'whole';
   /**
+   * A batch publishes its packages one after another in the order given and
+   * stops at the first failure (npm `-w a -w b`), so a batch may carry a
+   * package after its own dependencies. Not yarn: `foreach -p` runs them at once.
+   */
+  readonly batchInOrder?: boolean;
+  /**
    * Packing only reads the package folder, so it may run while publishing
    * goes on. false for pnpm, which swaps a rewritten package.json into the
    * folder while it packs or publishes: two of those at once race.
@@ -91,6 +97,12 @@ export interface PublisherAdapter {
    * the upload, so a lost answer is settled by comparing integrities.
    */
   readonly publishesPackedTarball?: boolean;
+  /**
+   * Its publish output names the integrity of each upload (npm's `--json`): a
+   * separate pack is then needed only to settle an uncertain answer, and runs
+   * only then.
+   */
+  readonly reportsIntegrity?: boolean;
   publishInvocation(targets: readonly PublishTarget[], options: PublishCommandOptions): Invocation;
   /** Reads a finished publish process into one outcome per target name. */
   readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;

@@ -3,7 +3,7 @@ import { ProvenantError } from '../errors.js';
 import { Journal, type RestoreOutcome } from '../provenance/journal.js';
 import { applyProvenanceSwitch, type ProvenanceSwitch } from '../provenance/switch.js';
 import { publishLimit } from '../publish/in-flight.js';
-import { packTargets, type PackResult } from '../publish/pack.js';
+import { measureNetwork } from '../publish/network-profile.js';
 import {
   publishAll,
   type PlannedTarget,
@@ -13,6 +13,7 @@ import {
 import type { PublisherAdapter } from '../publish/types.js';
 import type { Packument } from '../registry/packument.js';
 import { formatInvocation, type ReleaseEvent } from './events.js';
+import { startPackStep } from './pack-step.js';
 
 export interface PublishStepInput {
   root: string;
@@ -29,7 +30,7 @@ export interface PublishStepInput {
   retries: number;
   authEnv: PublishAllInput['authEnv'];
   getPackument: (name: string) => Promise<Packument | null>;
-  ctx: Pick<Context, 'env' | 'exec' | 'sleep' | 'now'>;
+  ctx: Context;
   signal: AbortSignal | undefined;
   emit: (event: ReleaseEvent) => void;
   /** Each version the registry confirmed (or refused), as soon as it is settled. */
@@ -61,16 +62,12 @@ export async function publishJournaled(input: PublishStepInput): Promise<Publish
     applyProvenanceSwitch(sw, journal);
     for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
 
-    // Packing (to learn each tarball's integrity independently of the
-    // publisher) runs alongside the first publishes where it only reads the
-    // folder (npm); every comparison with the registry waits for it.
-    emit({ type: 'packing', names: targets.map((t) => t.name) });
-    // Without a reproducible pack, the registry's integrity is recorded as published.
-    const packing = (adapter.reproduciblePack || adapter.packToSettle ? packTargets : noPack)({
+    const network = measureNetwork(input.registry, input.ctx.fetch);
+    const packStep = startPackStep({
       root,
       adapter,
       targets,
-      exec: input.ctx.exec,
+      ctx: input.ctx,
       env,
       extraEnv: sw.env,
       registry: input.registry,
@@ -78,22 +75,20 @@ export async function publishJournaled(input: PublishStepInput): Promise<Publish
       concurrency: Math.max(1, Math.floor(input.concurrency / 2)),
       signal: input.signal,
     });
-    disposePack = () => void packing.then((result) => result.dispose());
-    const packed = packing.then((result) => result.integrity);
-    // pnpm rewrites package.json in place while packing: finish before publishing starts;
-    // an adapter that publishes the packed tarballs needs them first.
-    if (!adapter.packsAlongside || adapter.publishesPackedTarball) await packed;
-    const tarballs = adapter.publishesPackedTarball ? (await packing).tarballs : undefined;
+    disposePack = packStep.dispose;
+    if (packStep.upFront) emit({ type: 'packing', names: targets.map((t) => t.name) });
+    if (packStep.waitBeforePublishing) await packStep.packed;
+    const tarballs = adapter.publishesPackedTarball ? await packStep.tarballs() : undefined;
 
     emit({ type: 'stage', stage: 'publish', detail: `Publishing with ${adapter.name} ${adapter.version}` });
     records = await publishAll({
       adapter,
       targets,
       command: tarballs ? { ...input.command, tarballs } : input.command,
-      packed,
+      packed: packStep.packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
-      concurrency: publishLimit(input.publishConcurrency),
+      concurrency: publishLimit(input.publishConcurrency, (await network).profile),
       retries: input.retries,
       exec: input.ctx.exec,
       env,
@@ -136,8 +131,4 @@ export async function publishJournaled(input: PublishStepInput): Promise<Publish
     });
   }
   return { records, restored };
-}
-
-function noPack(): Promise<PackResult> {
-  return Promise.resolve({ integrity: new Map(), errors: new Map(), tarballs: new Map(), dispose: () => {} });
 }

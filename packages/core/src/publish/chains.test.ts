@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { fixedInFlight, publishLimit } from './in-flight.js';
+import { publishAll } from './publish-all.js';
+import { extendChains, publishInOrder, shareOutInBlocks, type ScheduleNode } from './scheduler.js';
+import { fakeNpm, input, target } from './test-support/fake-npm.js';
+import { yarnAdapter } from './yarn.js';
+
+/** The bench's shape: 3 levels of `width`, level k+1 package i depends on level k's i and i+1. */
+function dag(width: number): ScheduleNode[] {
+  const name = (level: number, i: number) => `l${level}p${String(i % width).padStart(2, '0')}`;
+  return [0, 1, 2].flatMap((level) =>
+    Array.from({ length: width }, (_, i) => ({
+      name: name(level, i),
+      deps: level === 0 ? [] : [name(level - 1, i), name(level - 1, i + 1)],
+    })),
+  );
+}
+
+const ok = (names: string[]) => Promise.resolve(new Map(names.map((n) => [n, true])));
+
+describe('chains (a batch carries packages after their own dependencies)', () => {
+  it('shareOutInBlocks keeps neighbours together', () => {
+    expect(shareOutInBlocks(['a', 'b', 'c', 'd', 'e'], 2, 10)).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
+    expect(shareOutInBlocks(['a', 'b', 'c'], 5, 1)).toEqual([['a'], ['b'], ['c']]);
+  });
+
+  it('extendChains adds only packages whose unpublished dependencies are all earlier in that batch', () => {
+    const deps = new Map<string, string[]>([
+      ['a', []],
+      ['b', []],
+      ['ab', ['a', 'b']],
+      ['a2', ['a']],
+      ['a3', ['a2', 'done']],
+      ['b2', ['b']],
+    ]);
+    const batches = extendChains(
+      [['a'], ['b']],
+      new Set(['ab', 'a2', 'a3', 'b2']),
+      deps,
+      new Map([['done', 'done']]),
+      10,
+    );
+    expect(batches).toEqual([
+      ['a', 'a2', 'a3'],
+      ['b', 'b2'],
+    ]);
+    // the cap holds
+    expect(extendChains([['a']], new Set(['a2', 'a3']), deps, new Map([['done', 'done']]), 2)).toEqual([
+      ['a', 'a2'],
+    ]);
+  });
+
+  it('the 60-package DAG over 2 chained slots takes 4 processes, each in dependency order', async () => {
+    const calls: string[][] = [];
+    const nodes = dag(20);
+    const state = await publishInOrder(nodes, {
+      concurrency: fixedInFlight(2, true),
+      batching: 'batch',
+      chains: true,
+      run: (names) => {
+        calls.push(names);
+        return ok(names);
+      },
+    });
+    expect([...state.values()].every((s) => s === 'done')).toBe(true);
+    expect(calls.length).toBe(4);
+    expect(calls.flat().sort()).toEqual(nodes.map((n) => n.name).sort());
+    // every package comes after its dependencies: in its own process, or in one that ran before
+    const doneBefore = new Set<string>();
+    for (const batch of calls) {
+      const seen = new Set(doneBefore);
+      for (const name of batch) {
+        for (const d of nodes.find((n) => n.name === name)?.deps ?? []) expect(seen.has(d)).toBe(true);
+        seen.add(name);
+      }
+      for (const name of batch) doneBefore.add(name);
+    }
+  });
+
+  it('no chains without the limit allowing them (a remote registry), nor for a publisher that runs a batch at once', async () => {
+    const calls: string[][] = [];
+    const run = (names: string[]) => {
+      calls.push(names);
+      return ok(names);
+    };
+    await publishInOrder(dag(4), { concurrency: fixedInFlight(2), batching: 'batch', chains: true, run });
+    expect(calls.length).toBeGreaterThan(4);
+    expect(yarnAdapter('4.18.1').batchInOrder).toBeUndefined();
+  });
+
+  it('publishLimit: nearby → one process per core with chains; remote → adaptive, single packages first', () => {
+    const nearby = publishLimit(undefined, 'nearby');
+    expect([nearby.adaptive, nearby.chains]).toEqual([false, true]);
+    const remote = publishLimit(undefined, 'remote');
+    expect([remote.adaptive, remote.chains, remote.batchCap()]).toEqual([true, false, 1]);
+    expect(publishLimit(16, 'remote')).toMatchObject({ adaptive: false, chains: false });
+  });
+});
+
+describe('publishAll with chains (npm)', () => {
+  it('a failure inside a chain blocks its dependents there; the rest of the chain still goes out', async () => {
+    const fake = fakeNpm({ b: ['fail', 'fail'] });
+    const records = await publishAll(
+      input(fake, [target('a'), target('b', ['a']), target('c', ['b']), target('x', ['a'])], {
+        concurrency: fixedInFlight(1, true),
+      }),
+    );
+    expect(fake.runs[0]).toEqual(['a', 'b', 'c', 'x']);
+    expect(records.get('a')?.state).toBe('published');
+    expect(records.get('b')?.state).toBe('failed');
+    expect(records.get('c')?.state).toBe('blocked');
+    expect(records.get('c')?.problems.map((p) => p.code)).toEqual(['DEPENDENCY_BLOCKED']);
+    expect(records.get('x')?.state).toBe('published');
+    // c never ran again after b failed
+    expect(fake.runs.flat().filter((n) => n === 'c')).toHaveLength(1);
+    expect(fake.registry.has('c')).toBe(false);
+  });
+
+  it('a transient failure inside a chain: retried in order, the dependent after its dependency', async () => {
+    const fake = fakeNpm({ b: ['503'] });
+    const records = await publishAll(
+      input(fake, [target('a'), target('b', ['a']), target('c', ['b'])], {
+        concurrency: fixedInFlight(1, true),
+      }),
+    );
+    expect([...records.values()].every((r) => r.state === 'published')).toBe(true);
+    const order = fake.runs.flat();
+    expect(order.lastIndexOf('b')).toBeLessThan(order.lastIndexOf('c'));
+  });
+
+  it('packing on demand: a reported success needs no pack; an uncertain answer packs once', async () => {
+    let packs = 0;
+    const packed = () => {
+      packs += 1;
+      return Promise.resolve(
+        new Map([
+          ['a', 'sha512-a'],
+          ['b', 'sha512-b'],
+        ]),
+      );
+    };
+    const fine = fakeNpm();
+    await publishAll(input(fine, [target('a'), target('b')], { packed }));
+    expect(packs).toBe(0);
+    const lost = fakeNpm({ a: ['lost'] });
+    // as release runs it: check saw both absent just before
+    const records = await publishAll(
+      input(lost, [target('a'), target('b')], { packed, concurrency: 1, absentBeforehand: true }),
+    );
+    expect(records.get('a')).toMatchObject({ state: 'published', integrity: 'sha512-a' });
+    expect(packs).toBe(1);
+  });
+});
