@@ -120,11 +120,14 @@ async function provenantRelease({ dir, registry }, extraArgs = []) {
   out.on('data', (d) => (stdout += d));
   const err = new PassThrough();
   const t0 = performance.now();
+  let main0 = mainThreadCpuMs();
   err.on('data', (d) => {
     if (TRACE) {
       for (const line of String(d).split('\n')) {
         if (line && !line.startsWith('::'))
-          console.error(`${((performance.now() - t0) / 1000).toFixed(2)}s ${line.slice(0, 160)}`);
+          console.error(
+            `${((performance.now() - t0) / 1000).toFixed(2)}s ${(mainThreadCpuMs() - main0).toFixed(0).padStart(5)}ms ${line.slice(0, 160)}`,
+          );
       }
     }
   });
@@ -141,7 +144,7 @@ async function provenantRelease({ dir, registry }, extraArgs = []) {
   }
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 1000);
-  const main0 = mainThreadCpuMs();
+  main0 = mainThreadCpuMs();
   const cpu = process.cpuUsage();
   const code = await main(
     [

@@ -139,7 +139,14 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
   const facts = readPublisherFacts(input.root, input.rootManifest, input.exists);
   const choice = choosePublisher(facts, input.requested ?? 'auto');
   const lookup = { env: input.env ?? {}, exists: input.exists, readHead: input.readHead };
-  const versionOf = async (bin: string): Promise<string | null> => {
+  // each binary is asked once (the npm that uploads is often the publisher itself)
+  const versions = new Map<string, Promise<string | null>>();
+  const versionOf = (bin: string): Promise<string | null> => {
+    let known = versions.get(bin);
+    if (!known) versions.set(bin, (known = askVersion(bin)));
+    return known;
+  };
+  const askVersion = async (bin: string): Promise<string | null> => {
     const result = await input.exec(bin, ['--version'], {
       cwd: input.root,
       // corepack must not stop to ask whether it may download a package manager.

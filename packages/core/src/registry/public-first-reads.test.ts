@@ -5,12 +5,12 @@ import { publicFirstReads } from './public-first-reads.js';
 
 let server: Server;
 let url: string;
-const seen: Array<{ path: string; auth: boolean }> = [];
+const seen: Array<{ path: string; auth: boolean; encoding: string | undefined }> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const auth = req.headers.authorization === 'Bearer s3cret-token';
-    seen.push({ path: req.url ?? '', auth });
+    seen.push({ path: req.url ?? '', auth, encoding: req.headers['accept-encoding'] });
     const body = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
@@ -36,10 +36,16 @@ const reads = (withAuth: boolean) =>
   });
 
 describe('publicFirstReads', () => {
+  it("asks for uncompressed answers (the workspace's own small documents)", async () => {
+    seen.length = 0;
+    await reads(false).getJson('public');
+    expect(seen.map((s) => s.encoding)).toEqual(['identity']);
+  });
+
   it('reads public documents without the token', async () => {
     seen.length = 0;
     expect(await reads(true).getJson('public')).toEqual({ name: 'public' });
-    expect(seen).toEqual([{ path: '/public', auth: false }]);
+    expect(seen).toEqual([{ path: '/public', auth: false, encoding: 'identity' }]);
   });
   it('repeats with the token on 403, not on 404', async () => {
     seen.length = 0;

@@ -35,6 +35,8 @@ export function publicFirstReads(options: {
     fetch: options.fetch,
     sleep: options.sleep,
     now: options.now,
+    // the workspace's own documents: small, read once; inflating them costs more than it saves
+    identity: true,
   };
   const anonymous = new RegistryClient(base);
   const authed = options.auth.kind === 'none' ? null : new RegistryClient({ ...base, auth: options.auth });
