@@ -33,19 +33,28 @@ describe('measureNetwork', () => {
     expect(await measureNetwork(url, fetch, clock(60))).toEqual({ profile: 'remote', rttMs: 60 });
   });
 
-  it("pings the registry's /-/ping twice (the second on the open connection)", async () => {
+  it("pings the registry's /-/ping three times (the later ones on the open connection)", async () => {
     const paths: string[] = [];
-    const recording = ((input: string | URL | Request) => {
-      paths.push(String(input));
+    const recording = ((input: string) => {
+      paths.push(input);
       return Promise.resolve(new Response('{}'));
-    }) as typeof fetch;
+    }) as unknown as typeof fetch;
     await measureNetwork('http://registry.example/npm/', recording, clock(1));
-    expect(paths).toEqual(['http://registry.example/npm/-/ping', 'http://registry.example/npm/-/ping']);
+    expect(paths).toEqual(Array(3).fill('http://registry.example/npm/-/ping'));
   });
 
   it('no answer in time: remote', async () => {
     const url = await registry(2000);
     expect((await measureNetwork(url, fetch, undefined, 50)).profile).toBe('remote');
+  });
+
+  it('PROVENANT_NETWORK_PROFILE says it instead of measuring', async () => {
+    const never = (() => Promise.reject(new Error('not asked'))) as typeof fetch;
+    const env = { PROVENANT_NETWORK_PROFILE: 'nearby' };
+    expect(await measureNetwork('http://r/', never, undefined, 50, env)).toEqual({
+      profile: 'nearby',
+      rttMs: null,
+    });
   });
 
   it('a registry that cannot be reached: remote', async () => {

@@ -9,7 +9,7 @@ import {
   type ProvenanceViaChoice,
 } from '../provenance/switch.js';
 import type { PublisherRequest } from '../publish/detect-publisher.js';
-import { minimumInFlight, publishLimit } from '../publish/in-flight.js';
+import { publishLimit } from '../publish/in-flight.js';
 import { measureNetwork } from '../publish/network-profile.js';
 import { publishAll, type PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
@@ -168,9 +168,11 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     provenanceEnv: sw.env,
   };
 
+  // how far the registry is decides the default limit (and whether a batch may chain)
+  const network = measureNetwork(check.registry, ctx.fetch, undefined, undefined, ctx.env);
   if (options.dryRun) {
-    // adaptive: shown at its floor (more processes in flight only split batches further)
-    const inFlight = options.publishConcurrency ?? minimumInFlight();
+    // adaptive: shown as it starts (one package per process; under a saturated CPU it pairs them)
+    const inFlight = publishLimit(options.publishConcurrency, (await network).profile);
     const commands = await dryRunCommands(adapter, targets, command, sw, inFlight, root);
     emit({
       type: 'dry-run',
@@ -221,7 +223,6 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     applyProvenanceSwitch(sw, journal);
     for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
 
-    const network = measureNetwork(check.registry, ctx.fetch);
     const packStep = startPackStep({
       root,
       adapter,
