@@ -199,6 +199,21 @@ function mainThreadCpuMs() {
   }
 }
 
+/**
+ * Busy CPU time of the whole machine (all cores; /proc/stat, niced work left out): the
+ * publishers, the registry, Sigstore and Provenant together. Divided by the wall time it
+ * says how many cores a run kept busy; on 2 cores, 2 means the CPU was the bottleneck.
+ */
+function machineCpu() {
+  try {
+    const f = readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busyMs: (total - f[1] - f[3] - f[4]) * 10 };
+  } catch {
+    return { busyMs: Number.NaN };
+  }
+}
+
 /** Each scenario: prepare (untimed) → publish (timed). */
 const SCENARIOS = {
   'npm-workspaces': {
@@ -439,8 +454,11 @@ async function runProfile(name, profile) {
     try {
       const state = await scenario.prepare(registry);
       const started = performance.now();
+      const cpu0 = machineCpu();
       const extra = (await scenario.publish(state)) ?? {};
-      results[key] = { label: scenario.label, wallMs: Math.round(performance.now() - started), ...extra };
+      const wallMs = Math.round(performance.now() - started);
+      const busyMs = machineCpu().busyMs - cpu0.busyMs;
+      results[key] = { label: scenario.label, wallMs, machineBusyMs: busyMs, ...extra };
       console.error(`[${name}] ${scenario.label}: ${(results[key].wallMs / 1000).toFixed(1)} s`);
     } finally {
       await registry.stop();
@@ -459,7 +477,9 @@ function printProfile(name, profile, { results }, versions) {
       .join(' ')}), ${versions}\n`,
   );
   for (const r of Object.values(results))
-    console.log(`  ${r.label.padEnd(48)} ${(r.wallMs / 1000).toFixed(1).padStart(6)} s`);
+    console.log(
+      `  ${r.label.padEnd(48)} ${(r.wallMs / 1000).toFixed(1).padStart(6)} s   machine CPU ${(r.machineBusyMs / 1000).toFixed(1).padStart(6)} s (${(r.machineBusyMs / r.wallMs).toFixed(2)} cores busy)`,
+    );
   const targets =
     name === 'wan'
       ? { 'npm-workspaces': '≤ 0.25', changesets: '≤ 0.8', 'pnpm-recursive': '' }

@@ -2,7 +2,7 @@
 /**
  * Scale benchmark (issue 5): not a timed test, it prints figures.
  *
- *   npx -y pnpm@9.15.9 run build && node bench/scale.mjs [--packages 1000] [--release 200] [--concurrency 16]
+ *   npx -y pnpm@9.15.9 run build && node bench/scale.mjs [--packages 1000] [--release 200] [--concurrency 16|default]
  *
  * 1. `provenant check` and `provenant release --dry-run` on a generated monorepo of
  *    --packages packages (a chain of dependencies every 10th), against the local
@@ -32,7 +32,10 @@ import {
 const CLI = fileURLToPath(new URL('../packages/cli/bin/provenant.js', import.meta.url));
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
+  if (i === -1) return fallback;
+  // `--concurrency default`: no flag, what users run (one process per core with chains on a
+  // nearby registry, the adaptive limit on a remote one)
+  return process.argv[i + 1] === 'default' ? 'default' : Number(process.argv[i + 1]);
 };
 const N = arg('packages', 1000);
 const R = arg('release', 200);
@@ -126,8 +129,7 @@ try {
       '--json',
       '--access',
       'public',
-      '--concurrency',
-      String(C),
+      ...(C === 'default' ? [] : ['--concurrency', String(C)]),
       '--verify-timeout',
       '60',
       ...trust,

@@ -72,6 +72,31 @@ describe('provenant release flags', () => {
     expect(await batches('2')).toEqual([3, 3]);
   });
 
+  it('a nearby registry chains a package after its own dependencies in one npm process; a remote one does not', async () => {
+    const scope = '@e2e-chains';
+    const dir = await fixture(rig, { packages: fourPackages(scope) });
+    const publishLines = async (profile: string) => {
+      const result = await release(rig, dir, ['--dry-run'], { PROVENANT_NETWORK_PROFILE: profile });
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stderr.split('\n');
+      // npm reports each upload's integrity: no separate pack unless an answer must be settled
+      expect(lines.some((line) => line.includes('npm pack'))).toBe(false);
+      return lines
+        .filter((line) => line.includes('npm publish -w'))
+        .map((line) => [...line.matchAll(/ -w (\S+)/g)].map((m) => m[1]?.slice(scope.length + 1)));
+    };
+    // a ← b ← c, d: one process per core, b and c after a in a's process (npm runs them in order)
+    expect(await publishLines('nearby')).toEqual([['a', 'b', 'c'], ['d']]);
+    // remote: one package per process as each becomes ready
+    expect(await publishLines('remote')).toEqual([['a'], ['d'], ['b'], ['c']]);
+
+    // and for real, chained: in order, every one verified, one npm process for a, b, c
+    const real = await release(rig, dir, [], { PROVENANT_NETWORK_PROFILE: 'nearby' });
+    expect(real.code, real.stderr).toBe(0);
+    expect(Object.values(statuses(real))).toEqual(['verified', 'verified', 'verified', 'verified']);
+    expect(real.stderr.split('\n').filter((line) => line.includes('npm publish -w')).length).toBe(2);
+  });
+
   it('a package blocked by check stops the release; --force publishes the rest', async () => {
     const scope = '@e2e-force';
     const packages = fourPackages(scope).map((p) =>

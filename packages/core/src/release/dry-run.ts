@@ -1,3 +1,4 @@
+import type { InFlightLimit } from '../publish/in-flight.js';
 import { publishInOrder } from '../publish/scheduler.js';
 import type { PlannedTarget } from '../publish/publish-all.js';
 import type { PublisherAdapter } from '../publish/types.js';
@@ -10,12 +11,16 @@ export async function dryRunCommands(
   targets: readonly PlannedTarget[],
   command: Omit<Parameters<PublisherAdapter['publishInvocation']>[1], 'tag'>,
   sw: ProvenanceSwitch,
-  concurrency: number,
+  concurrency: InFlightLimit,
   root: string,
 ): Promise<string[]> {
-  const lines = adapter
-    .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env, registry: command.registry })
-    .map((inv) => formatInvocation(inv, root));
+  // a publisher that reports each upload's integrity is packed only to settle an uncertain answer
+  const packsOnDemand = adapter.reportsIntegrity === true && !adapter.publishesPackedTarball;
+  const lines = packsOnDemand
+    ? []
+    : adapter
+        .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env, registry: command.registry })
+        .map((inv) => formatInvocation(inv, root));
   // what it packed is what it publishes: the tarball (pnpm), or the pack folder (changesets 3)
   const tarballs = adapter.publishesPackedTarball
     ? new Map(
@@ -31,8 +36,9 @@ export async function dryRunCommands(
   await publishInOrder(
     targets.map((t) => ({ name: t.name, deps: t.deps })),
     {
-      concurrency: concurrency,
+      concurrency,
       batching: adapter.batching,
+      chains: adapter.batchInOrder === true,
       run: (names) => {
         const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
         const tags = [...new Set(group.map((t) => t.tag))];

@@ -3,7 +3,7 @@ import { ProvenantError } from '../errors.js';
 import { Journal, type RestoreOutcome } from '../provenance/journal.js';
 import { applyProvenanceSwitch, type ProvenanceSwitch } from '../provenance/switch.js';
 import { publishLimit } from '../publish/in-flight.js';
-import { measureNetwork } from '../publish/network-profile.js';
+import type { measureNetwork } from '../publish/network-profile.js';
 import {
   publishAll,
   type PlannedTarget,
@@ -27,6 +27,8 @@ export interface PublishStepInput {
   concurrency: number;
   /** `--concurrency` when given; undefined: adaptive. */
   publishConcurrency: number | undefined;
+  /** How far the registry is (measured once by release): the default limit, and whether batches may chain. */
+  network: ReturnType<typeof measureNetwork>;
   retries: number;
   authEnv: PublishAllInput['authEnv'];
   getPackument: (name: string) => Promise<Packument | null>;
@@ -62,7 +64,6 @@ export async function publishJournaled(input: PublishStepInput): Promise<Publish
     applyProvenanceSwitch(sw, journal);
     for (const f of sw.files) emit({ type: 'file-changed', path: f.relPath, via: sw.via });
 
-    const network = measureNetwork(input.registry, input.ctx.fetch);
     const packStep = startPackStep({
       root,
       adapter,
@@ -88,7 +89,7 @@ export async function publishJournaled(input: PublishStepInput): Promise<Publish
       packed: packStep.packed,
       // check saw every target absent from the registry
       absentBeforehand: true,
-      concurrency: publishLimit(input.publishConcurrency, (await network).profile),
+      concurrency: publishLimit(input.publishConcurrency, (await input.network).profile),
       retries: input.retries,
       exec: input.ctx.exec,
       env,

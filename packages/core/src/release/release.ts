@@ -3,7 +3,8 @@ import { ProvenantError } from '../errors.js';
 import { hasError } from '../problems.js';
 import type { RestoreOutcome } from '../provenance/journal.js';
 import { planProvenanceSwitch } from '../provenance/switch.js';
-import { minimumInFlight } from '../publish/in-flight.js';
+import { publishLimit } from '../publish/in-flight.js';
+import { measureNetwork } from '../publish/network-profile.js';
 import type { PublishRecord } from '../publish/publish-all.js';
 import { buildReport } from '../report/build-report.js';
 import type { PackageReport, Report } from '../report/types.js';
@@ -104,9 +105,11 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     provenanceEnv: sw.env,
   };
 
+  // how far the registry is decides the default limit (and whether a batch may chain)
+  const network = measureNetwork(check.registry, ctx.fetch, undefined, undefined, ctx.env);
   if (options.dryRun) {
-    // adaptive: shown at its floor (more processes in flight only split batches further)
-    const inFlight = options.publishConcurrency ?? minimumInFlight();
+    // adaptive: shown as it starts (one package per process; under a saturated CPU it pairs them)
+    const inFlight = publishLimit(options.publishConcurrency, (await network).profile);
     const commands = await dryRunCommands(adapter, targets, command, sw, inFlight, root);
     emit({
       type: 'dry-run',
@@ -149,6 +152,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     sw,
     concurrency: options.concurrency,
     publishConcurrency: options.publishConcurrency,
+    network,
     retries: options.retries,
     authEnv: brokered.authEnv,
     getPackument: (name) => primeVerifier(client.getPackument(name), name, verifier),
