@@ -1,89 +1,22 @@
 import { setMaxListeners } from 'node:events';
-import type { ExecFn } from '../context.js';
 import { problem, type Problem } from '../problems.js';
 import { createSettler, type Progress } from './settle-outcome.js';
 import { redact } from '../redact.js';
-import type { Packument } from '../registry/packument.js';
 import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
 import { GlobalBackoff } from './global-backoff.js';
-import { fixedInFlight, type InFlightLimit } from './in-flight.js';
+import { fixedInFlight } from './in-flight.js';
 import { publishInOrder } from './scheduler.js';
-import type {
-  Invocation,
-  PublishCommandOptions,
-  PublisherAdapter,
-  PublishOutcome,
-  PublishTarget,
-} from './types.js';
+import type { PublishCommandOptions, PublishOutcome } from './types.js';
+import { consecutiveByTag, dependencyBlocked, groupByTag } from './publish-groups.js';
+import type { PlannedTarget, PublishAllInput, PublishRecord, PublishState } from './publish-all-types.js';
 
-export interface PlannedTarget extends PublishTarget {
-  /** Workspace packages it needs published first. */
-  deps: readonly string[];
-  /** Dist-tag for this package. */
-  tag: string | undefined;
-}
-
-export type PublishState = 'published' | 'already-published' | 'failed' | 'blocked' | 'cancelled';
-
-export interface PublishRecord {
-  name: string;
-  state: PublishState;
-  problems: Problem[];
-  attempts: number;
-  durationMs: number;
-  /** Integrity of what was packed (and, after publishing, of what the registry holds). */
-  integrity: string | null;
-}
-
-export type PublishEvent =
-  | { type: 'publishing'; names: string[]; invocation: Invocation; attempt: number }
-  | { type: 'retrying'; name: string; attempt: number; delayMs: number; reason: string }
-  | { type: 'done'; record: PublishRecord };
-
-export interface PublishAllInput {
-  adapter: PublisherAdapter;
-  targets: readonly PlannedTarget[];
-  /** Everything but the per-package dist-tag. */
-  command: Omit<PublishCommandOptions, 'tag'>;
-  /**
-   * Tarball integrity from packing each target independently of the
-   * publisher (a promise: packing may run alongside the first publishes; a
-   * function: packing runs only when an answer has to be settled).
-   */
-  packed:
-    | ReadonlyMap<string, string>
-    | Promise<ReadonlyMap<string, string>>
-    | (() => Promise<ReadonlyMap<string, string>>);
-  /** Publishes in flight: exactly this many, or a limit that adapts (in-flight.ts). */
-  concurrency: number | InFlightLimit;
-  retries: number;
-  exec: ExecFn;
-  /** The whole environment of child processes. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** Reads the registry (null on 404) to settle "already published" and confirm uploads. */
-  getPackument: (name: string) => Promise<Packument | null>;
-  sleep: (ms: number) => Promise<void>;
-  now: () => number;
-  signal?: AbortSignal;
-  onEvent?: (event: PublishEvent) => void;
-  /**
-   * Every target was seen absent from the registry just before (by check). The same bytes
-   * turning up during the run are then our own upload whose answer was lost: publishers
-   * retry a PUT themselves (npm does on 5xx/resets), and the retry meets the stored version.
-   */
-  absentBeforehand?: boolean;
-  /**
-   * Extra environment for one publisher process (the trusted-publishing broker's token for its
-   * package). Never part of the invocation that events and --dry-run print.
-   */
-  authEnv?: (
-    targets: readonly PlannedTarget[],
-  ) => Promise<
-    { ok: true; env: Record<string, string> } | { ok: false; message: string; transient: boolean }
-  >;
-  /** Backoff between publish retries; defaults 1 s doubling to 30 s (Retry-After wins). */
-  backoff?: { minDelayMs: number; maxDelayMs: number };
-}
+export type {
+  PlannedTarget,
+  PublishAllInput,
+  PublishEvent,
+  PublishRecord,
+  PublishState,
+} from './publish-all-types.js';
 
 /**
  * Publishes every target through the adapter, in dependency order, under
@@ -290,33 +223,4 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     }
   }
   return records;
-}
-
-function groupByTag(targets: PlannedTarget[]): PlannedTarget[][] {
-  const groups = new Map<string, PlannedTarget[]>();
-  for (const t of targets) {
-    const key = t.tag ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), t]);
-  }
-  return [...groups.values()];
-}
-
-/** Consecutive runs of one dist-tag, in order (a chain keeps its order across tags). */
-function consecutiveByTag(targets: PlannedTarget[]): PlannedTarget[][] {
-  const groups: PlannedTarget[][] = [];
-  for (const t of targets) {
-    const last = groups.at(-1);
-    if (last && last[0]?.tag === t.tag) last.push(t);
-    else groups.push([t]);
-  }
-  return groups;
-}
-
-function dependencyBlocked(blockers: readonly string[]): Problem {
-  return problem(
-    'DEPENDENCY_BLOCKED',
-    'error',
-    `Not published: it depends on ${blockers.join(', ') || 'a workspace package'}, which ${blockers.length > 1 ? 'were' : 'was'} not published.`,
-    'Fix the failure of that dependency first, then run release again.',
-  );
 }
