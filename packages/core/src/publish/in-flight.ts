@@ -32,6 +32,8 @@ export interface InFlightLimit {
   readonly chains: boolean;
   /** A periodic sample: `waiting` is whether ready packages wait for a slot. */
   tick(waiting: boolean): void;
+  /** A publisher process finished (its whole cycle, start-up to the registry's answer, is behind it). */
+  finished?(): void;
   /** The registry rate-limited us: fewer in flight from now on (adaptive only). */
   throttled(): void;
 }
@@ -80,7 +82,12 @@ export interface AdaptiveOptions {
   min?: number;
   /** Never more (default: 32, and no more than free memory holds at ~128 MB per publisher). */
   max?: number;
-  /** Before any measurement (default: twice the minimum). */
+  /**
+   * Before any measurement (default: four times the minimum). Little's law with measured
+   * figures: a remote publish (npm 11, WAN profile) takes ~4.6 s of which ~1.1 s is CPU, so
+   * about four per core keep the CPU busy from the first second (twice the minimum left it
+   * idle for a whole publish cycle: 34–36 s against 31 s for the 40-package WAN bench).
+   */
   initial?: number;
   /** Grow below this smoothed busy fraction (default 0.75)… */
   growBelow?: number;
@@ -89,7 +96,7 @@ export interface AdaptiveOptions {
 }
 
 const PUBLISHER_MEMORY = 128 * 2 ** 20;
-const SATURATED_BATCH = 2;
+const BUSY_BATCH = 2;
 
 /** The adaptive limit's floor: one process per core (at least 2), where loopback runs fastest. */
 export const minimumInFlight = (): number => Math.max(2, availableParallelism());
@@ -97,25 +104,36 @@ export const minimumInFlight = (): number => Math.max(2, availableParallelism())
 export function adaptiveInFlight(options: AdaptiveOptions): InFlightLimit {
   const min = Math.max(1, options.min ?? minimumInFlight());
   const max = Math.max(min, options.max ?? Math.min(32, Math.floor(freemem() / PUBLISHER_MEMORY)));
-  let current = Math.min(max, Math.max(min, options.initial ?? min * 2));
+  let current = Math.min(max, Math.max(min, options.initial ?? min * 4));
   const growBelow = options.growBelow ?? 0.75;
   const shrinkAbove = options.shrinkAbove ?? 0.92;
   let smoothed: number | null = null;
+  let anyFinished = false;
   return {
     adaptive: true,
+    finished() {
+      anyFinished = true;
+    },
     chains: false,
     limit: () => current,
     // One package per process while the CPU has room: each waits seconds on the network,
-    // and a batch would wait in series. With the CPU saturated, two: the second package
+    // and a batch would wait in series. Once the CPU is too busy to add processes, two: the second package
     // costs npm ~0.1 s of CPU instead of a ~1.1 s start-up (measured, npm 11: one package
     // 1.14 s, ten 2.0 s), which halves the CPU per package; a third would add another
     // network wait (~2.5 s against a remote registry) for less than half that saving.
-    batchCap: () => (smoothed !== null && smoothed > shrinkAbove ? SATURATED_BATCH : 1),
+    batchCap: () => (smoothed !== null && smoothed >= growBelow ? BUSY_BATCH : 1),
     tick(waiting) {
       const busy = options.sampleCpu();
       if (busy === null) return;
-      smoothed = smoothed === null ? busy : (smoothed + busy) / 2;
-      if (smoothed > shrinkAbove) current = Math.max(min, current - 1);
+      // A slow average (~3 s): a wave of publishers starting saturates the CPU for a second or
+      // two and then waits seconds on the network; the limit must follow the whole cycle, not
+      // the burst (measured: halving per tick swung 13 → 2 → 13 within one publish cycle).
+      smoothed = smoothed === null ? busy : smoothed + (busy - smoothed) / 6;
+      // Until a first publish has finished, a busy CPU shows only the publishers' start-up,
+      // not too many in flight: no shrinking yet (it took a WAN job to its floor in 2 s).
+      if (smoothed > shrinkAbove) {
+        if (anyFinished) current = Math.max(min, current - 1);
+      }
       // multiplicative growth: a WAN job needs ~a level's width in flight within seconds
       else if (smoothed < growBelow && waiting) current = Math.min(max, current + Math.max(1, current >> 1));
     },

@@ -263,8 +263,19 @@ describe('in-flight limits (fake clock)', () => {
     expect(calls.flat()).toHaveLength(20);
   });
 
+  it('adaptive: a busy CPU before any publish finished (start-ups only) does not shrink the limit', () => {
+    const limit = adaptiveInFlight({ sampleCpu: () => 1, min: 2, max: 32, initial: 4 });
+    limit.tick(true);
+    limit.tick(true);
+    expect(limit.limit()).toBe(4);
+    limit.finished?.();
+    limit.tick(true);
+    expect(limit.limit()).toBe(3);
+  });
+
   it('adaptive: holds when the CPU idles but nothing waits for a slot', () => {
     const limit = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 32, initial: 4 });
+    limit.finished?.();
     limit.tick(false);
     expect(limit.limit()).toBe(4);
     limit.tick(true);
@@ -273,6 +284,7 @@ describe('in-flight limits (fake clock)', () => {
 
   it('adaptive: a 429 halves the limit, down to the floor', () => {
     const limit = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 32, initial: 16 });
+    limit.finished?.();
     limit.throttled();
     expect(limit.limit()).toBe(8);
     limit.throttled();

@@ -117,6 +117,7 @@ export async function publishInOrder(
             .catch(() => new Map<string, boolean>())
             .then((results) => {
               running -= 1;
+              limit.finished?.();
               for (const name of batch) {
                 const ok = results.get(name) === true;
                 state.set(name, ok ? 'done' : 'failed');
