@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { npmBin } from '../packages/testing/dist/index.js';
 import { CLI, runCli } from './helpers/run-cli.js';
 import {
@@ -16,21 +16,13 @@ import {
   release,
   signingEnv,
   snapshot,
-  startRig,
   statuses,
-  stopRig,
   trustFlags,
-  type Rig,
   reportOf,
+  useRig,
 } from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 const failWhenAsked = {
   // fails (printing the token it was handed) only when FAIL_PUBLISH is set

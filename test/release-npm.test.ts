@@ -1,6 +1,6 @@
 // `provenant release` with the npm publisher, end to end: real npm, Verdaccio with
 // attestations, local Sigstore, simulated GitHub Actions. Assertions use --json codes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   codes,
   fixture,
@@ -8,20 +8,12 @@ import {
   packument,
   release,
   snapshot,
-  startRig,
   statuses,
-  stopRig,
-  type Rig,
   reportOf,
+  useRig,
 } from './helpers/rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 describe('provenant release (npm)', () => {
   it('publishes every package in order with provenance, verifies each, leaves the tree as it was', async () => {
