@@ -2,30 +2,15 @@
 // (the built CLI) of a small monorepo with provenance, every version verified; one failing
 // package blocks only its dependents; a re-run completes it; a third run publishes nothing.
 // CI runs the subset that covers every generation once; PROVENANT_FULL_MATRIX=1 runs all cells.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareCell, releaseCell, selectedCells, type PreparedCell } from './helpers/matrix.js';
-import {
-  codes,
-  packument,
-  reportOf,
-  startRig,
-  statuses,
-  stopRig,
-  storedTarballs,
-  type Rig,
-} from './helpers/rig.js';
+import { codes, packument, reportOf, statuses, storedTarballs, useRig } from './helpers/rig.js';
 import type { CliResult } from './helpers/run-cli.js';
 
 // Install plus three releases, each through a real publisher: minutes on a loaded 2-core machine.
 const CELL_TIMEOUT_MS = 360_000;
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 /** What a failed expectation shows: statuses and each package's problem codes and messages. */
 function explain(result: CliResult): string {

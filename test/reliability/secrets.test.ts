@@ -6,30 +6,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import {
   filesUnder,
   fixture,
   release,
-  type Rig,
   secretLeaks,
   signingEnv,
   snapshot,
-  startRig,
-  stopRig,
   trustFlags,
+  useRig,
 } from '../helpers/rig.js';
 import { run } from '../../packages/testing/dist/index.js';
 import { githubJob, gitlabJob, oidcWorkspace } from '../helpers/oidc-rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await stopRig(rig);
-});
+const rig = useRig();
 
 const echoSecrets = {
   prepublishOnly: [
