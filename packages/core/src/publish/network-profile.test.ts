@@ -23,14 +23,14 @@ describe('measureNetwork', () => {
 
   it('a registry answering within 20 ms is nearby', async () => {
     const url = await registry(0);
-    const { profile, rttMs } = await measureNetwork(url, fetch, clock(2));
+    const { profile, rttMs } = await measureNetwork(url, fetch, { now: clock(2) });
     expect(profile).toBe('nearby');
     expect(rttMs).toBe(2);
   });
 
   it('a registry 60 ms away (the WAN profile) is remote', async () => {
     const url = await registry(0);
-    expect(await measureNetwork(url, fetch, clock(60))).toEqual({ profile: 'remote', rttMs: 60 });
+    expect(await measureNetwork(url, fetch, { now: clock(60) })).toEqual({ profile: 'remote', rttMs: 60 });
   });
 
   it("pings the registry's /-/ping three times (the later ones on the open connection)", async () => {
@@ -39,19 +39,19 @@ describe('measureNetwork', () => {
       paths.push(input);
       return Promise.resolve(new Response('{}'));
     }) as unknown as typeof fetch;
-    await measureNetwork('http://registry.example/npm/', recording, clock(1));
+    await measureNetwork('http://registry.example/npm/', recording, { now: clock(1) });
     expect(paths).toEqual(Array(3).fill('http://registry.example/npm/-/ping'));
   });
 
   it('no answer in time: remote', async () => {
     const url = await registry(2000);
-    expect((await measureNetwork(url, fetch, undefined, 50)).profile).toBe('remote');
+    expect((await measureNetwork(url, fetch, { timeoutMs: 50 })).profile).toBe('remote');
   });
 
   it('PROVENANT_NETWORK_PROFILE says it instead of measuring', async () => {
     const never = (() => Promise.reject(new Error('not asked'))) as typeof fetch;
     const env = { PROVENANT_NETWORK_PROFILE: 'nearby' };
-    expect(await measureNetwork('http://r/', never, undefined, 50, env)).toEqual({
+    expect(await measureNetwork('http://r/', never, { timeoutMs: 50, env })).toEqual({
       profile: 'nearby',
       rttMs: null,
     });

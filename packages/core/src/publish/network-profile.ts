@@ -11,10 +11,13 @@ import { NEARBY_RTT_MS, type NetworkProfile } from './in-flight.js';
 export async function measureNetwork(
   registry: string,
   fetchImpl: typeof fetch,
-  now: () => number = () => performance.now(),
-  timeoutMs = 2000,
-  env: Readonly<Record<string, string | undefined>> = {},
+  options: {
+    now?: () => number;
+    timeoutMs?: number;
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Promise<{ profile: NetworkProfile; rttMs: number | null }> {
+  const { now = () => performance.now(), timeoutMs = 2000, env = {} } = options;
   // PROVENANT_NETWORK_PROFILE=nearby|remote: say it instead (a LAN mirror behind a slow proxy)
   const given = env.PROVENANT_NETWORK_PROFILE;
   if (given === 'nearby' || given === 'remote') return { profile: given, rttMs: null };

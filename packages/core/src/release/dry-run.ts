@@ -4,6 +4,7 @@ import type { PlannedTarget } from '../publish/publish-all.js';
 import type { PublisherAdapter } from '../publish/types.js';
 import type { ProvenanceSwitch } from '../provenance/switch.js';
 import { formatInvocation } from './events.js';
+import { packsOnDemand } from './pack-step.js';
 
 /** The exact commands a release would run (`--dry-run`), in the order the scheduler would start them. */
 export async function dryRunCommands(
@@ -15,8 +16,7 @@ export async function dryRunCommands(
   root: string,
 ): Promise<string[]> {
   // a publisher that reports each upload's integrity is packed only to settle an uncertain answer
-  const packsOnDemand = adapter.reportsIntegrity === true && !adapter.publishesPackedTarball;
-  const lines = packsOnDemand
+  const lines = packsOnDemand(adapter)
     ? []
     : adapter
         .packInvocations(targets, { root, tmpDir: '<tmp>', env: sw.env, registry: command.registry })

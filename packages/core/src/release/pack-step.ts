@@ -25,6 +25,11 @@ export interface PackStep {
  * and the pack is made only to settle an uncertain answer (saves one publisher
  * run over every package, ~1 s of CPU per 20 packages).
  */
+/** The publisher reports each upload's integrity (npm): packing is needed only to settle an answer. */
+export function packsOnDemand(adapter: PublisherAdapter): boolean {
+  return adapter.reportsIntegrity === true && !adapter.publishesPackedTarball;
+}
+
 export function startPackStep(input: PackStepInput): PackStep {
   const { adapter } = input;
   // Without a reproducible pack, the registry's integrity is recorded as published.
@@ -32,7 +37,7 @@ export function startPackStep(input: PackStepInput): PackStep {
     adapter.reproduciblePack || adapter.packToSettle
       ? packTargets({ ...input, exec: input.ctx.exec })
       : Promise.resolve({ integrity: new Map(), errors: new Map(), tarballs: new Map(), dispose: () => {} });
-  const onDemand = adapter.reportsIntegrity === true && !adapter.publishesPackedTarball;
+  const onDemand = packsOnDemand(adapter);
   let packing: Promise<PackResult> | null = onDemand ? null : run();
   const now = () => (packing ??= run());
   return {

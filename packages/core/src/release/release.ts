@@ -106,7 +106,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   };
 
   // how far the registry is decides the default limit (and whether a batch may chain)
-  const network = measureNetwork(check.registry, ctx.fetch, undefined, undefined, ctx.env);
+  const network = measureNetwork(check.registry, ctx.fetch, { env: ctx.env });
   if (options.dryRun) {
     // adaptive: shown as it starts (one package per process; under a saturated CPU it pairs them)
     const inFlight = publishLimit(options.publishConcurrency, (await network).profile);
