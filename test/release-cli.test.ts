@@ -97,6 +97,20 @@ describe('provenant release flags', () => {
     expect(real.stderr.split('\n').filter((line) => line.includes('npm publish -w')).length).toBe(2);
   });
 
+  it('a remote registry: the adaptive limit publishes one or two packages per process, in order, every one verified', async () => {
+    const scope = '@e2e-remote';
+    const dir = await fixture(rig, { packages: fourPackages(scope) });
+    const result = await release(rig, dir, [], { PROVENANT_NETWORK_PROFILE: 'remote' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(Object.values(statuses(result))).toEqual(['verified', 'verified', 'verified', 'verified']);
+    const perProcess = result.stderr
+      .split('\n')
+      .filter((line) => line.includes('npm publish -w'))
+      .map((line) => line.split(' -w ').length - 1);
+    expect(perProcess.every((n) => n >= 1 && n <= 2)).toBe(true);
+    expect(perProcess.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
   it('a package blocked by check stops the release; --force publishes the rest', async () => {
     const scope = '@e2e-force';
     const packages = fourPackages(scope).map((p) =>
