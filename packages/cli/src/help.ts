@@ -8,7 +8,7 @@ export const COMMON_HELP = `Common flags:
   --report <file>        also write the JSON report to a file
   --summary <file>       write a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)
   --concurrency <n>      publishes in flight, exactly (default: adaptive), and parallel
-                         requests / verifications (default 4)
+                         registry requests (default 16; verify 4 versions at once)
   --registry-timeout <s> seconds per registry request before a retry (default 15; verify 30)
   --verbose              list every package in the terminal report (already published and
                          private ones are otherwise counted in one line)

@@ -19,6 +19,7 @@ import {
 } from '@provenant/core';
 import { boolFlag, listFlag, type FlagSpec } from '../args.js';
 import { ciOnlyEnvironment } from '../ci-only-environment.js';
+import { readsInFlight } from '../common-options.js';
 import { emitReport } from '../emit-report.js';
 import { renderAudit } from '../render/audit-summary.js';
 import { readVerifyFlags } from '../verify-flags.js';
@@ -82,7 +83,7 @@ Audit flags:
     const npmConfig = readNpmConfig({ env: ctx.env, projectDir: root, readFile: ctx.readFile });
     const registry = normalizeRegistryUrl(options.registry ?? npmConfig.registry);
     // SPEC §2: --concurrency is honoured exactly when given; else 16 reads/verifications in flight.
-    const concurrency = args.values.concurrency === undefined ? 16 : options.concurrency;
+    const concurrency = readsInFlight(args.values, options);
     const clients = new Map<string, RegistryClient>();
     const clientFor = (url: string) => {
       let client = clients.get(url);

@@ -1,5 +1,6 @@
 import { AUTH_MODES, buildReport, checkWorkspace } from '@provenant/core';
 import { choiceFlag, stringFlag } from '../args.js';
+import { readsInFlight } from '../common-options.js';
 import { emitReport } from '../emit-report.js';
 import type { Command } from './command.js';
 
@@ -51,7 +52,7 @@ Check flags (judge the release as it would run with them):
         access,
         publisher: choiceFlag(values, 'publisher', PUBLISHER_CHOICES, 'auto'),
         provenanceVia: choiceFlag(values, 'provenance-via', VIA_CHOICES, 'auto'),
-        concurrency: options.concurrency,
+        concurrency: readsInFlight(values, options),
         timeoutMs: options.registryTimeoutMs ?? 15_000,
         auth: choiceFlag(values, 'auth', AUTH_MODES, 'auto'),
       },

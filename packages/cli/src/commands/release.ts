@@ -6,6 +6,7 @@ import {
   type PublisherRequest,
 } from '@provenant/core';
 import { VERIFY_FLAGS, boolFlag, choiceFlag, intFlag, stringFlag } from '../args.js';
+import { readsInFlight } from '../common-options.js';
 import { emitReport } from '../emit-report.js';
 import { readVerifyFlags } from '../verify-flags.js';
 import { appendChangesetsOutput, newTagLines } from '../render/new-tags.js';
@@ -95,7 +96,7 @@ Verification flags (as for verify):
       access,
       publisher: choiceFlag<PublisherRequest>(values, 'publisher', PUBLISHERS, 'auto'),
       provenanceVia: choiceFlag<ProvenanceViaChoice>(values, 'provenance-via', VIAS, 'auto'),
-      concurrency: options.concurrency,
+      concurrency: readsInFlight(values, options),
       publishConcurrency: values.concurrency === undefined ? undefined : options.concurrency,
       registryTimeoutMs: options.registryTimeoutMs,
       retries: intFlag(values, 'retries', 3, { min: 0, max: 20 }),

@@ -20,11 +20,13 @@ export interface InFlightLimit {
   /** Publishes allowed in flight now. */
   limit(): number;
   /**
-   * Most packages one process may take now. An adaptive limit hands out one
-   * package per process unless the CPU is saturated (then two): a batch runs
-   * in series and cannot be split once the limit turns out to be higher.
+   * Most packages one process may take now; `overflow`: more packages are ready
+   * than slots are free. An adaptive limit hands out one package per process
+   * unless the CPU is saturated, or before any CPU sample when the ready
+   * packages overflow the first wave (then two): a batch runs in series and
+   * cannot be split once the limit turns out to be higher.
    */
-  batchCap(): number;
+  batchCap(overflow?: boolean): number;
   /**
    * Whether a batch may also carry packages after their own dependencies (a chain, for
    * publishers that run a batch in order): only worth it when the network is near.
@@ -34,6 +36,8 @@ export interface InFlightLimit {
   tick(waiting: boolean): void;
   /** A publisher process finished (its whole cycle, start-up to the registry's answer, is behind it). */
   finished?(): void;
+  /** A publisher process was started. */
+  started?(): void;
   /** The registry rate-limited us: fewer in flight from now on (adaptive only). */
   throttled(): void;
 }
@@ -97,6 +101,7 @@ export interface AdaptiveOptions {
 
 const PUBLISHER_MEMORY = 128 * 2 ** 20;
 const BUSY_BATCH = 2;
+const STARTING_TICKS = 4;
 
 /** The adaptive limit's floor: one process per core (at least 2), where loopback runs fastest. */
 export const minimumInFlight = (): number => Math.max(2, availableParallelism());
@@ -109,10 +114,17 @@ export function adaptiveInFlight(options: AdaptiveOptions): InFlightLimit {
   const shrinkAbove = options.shrinkAbove ?? 0.92;
   let smoothed: number | null = null;
   let anyFinished = false;
+  // processes started in the last STARTING_TICKS ticks (~2 s): each still has most of its
+  // ~1.1 s start-up CPU ahead, which no CPU sample shows yet
+  const startsPerTick: number[] = [0];
+  const starting = () => startsPerTick.reduce((a, b) => a + b, 0);
   return {
     adaptive: true,
     finished() {
       anyFinished = true;
+    },
+    started() {
+      startsPerTick[startsPerTick.length - 1] = (startsPerTick.at(-1) ?? 0) + 1;
     },
     chains: false,
     limit: () => current,
@@ -121,8 +133,20 @@ export function adaptiveInFlight(options: AdaptiveOptions): InFlightLimit {
     // costs npm ~0.1 s of CPU instead of a ~1.1 s start-up (measured, npm 11: one package
     // 1.14 s, ten 2.0 s), which halves the CPU per package; a third would add another
     // network wait (~2.5 s against a remote registry) for less than half that saving.
-    batchCap: () => (smoothed !== null && smoothed >= growBelow ? BUSY_BATCH : 1),
+    // Before any sample, a package beyond the first wave would wait a whole publish cycle
+    // for a slot: the first wave (four start-ups per core, ~1.1 s of CPU each) saturates
+    // the CPU for seconds, so the limit cannot grow in that time (measured on the WAN bench:
+    // the 9th–14th ready packages started 5.6 s late). As a second package in a process it
+    // waits one network round instead and costs ~0.1 s of CPU.
+    // Likewise while two start-ups per core are under way: they will saturate the CPU for the
+    // next second or more whatever the last sample says (measured on the WAN bench: a level of
+    // 12 single-package processes started within 2 s while the CPU sampled idle, then held
+    // the CPU so long that the limit shrank and one ready package waited 10 s for a slot).
+    batchCap: (overflow = false) =>
+      (smoothed === null ? overflow : smoothed >= growBelow || starting() >= 2 * min) ? BUSY_BATCH : 1,
     tick(waiting) {
+      startsPerTick.push(0);
+      if (startsPerTick.length > STARTING_TICKS) startsPerTick.shift();
       const busy = options.sampleCpu();
       if (busy === null) return;
       // A slow average (~3 s): a wave of publishers starting saturates the CPU for a second or

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GlobalBackoff } from './global-backoff.js';
 import { adaptiveInFlight, fixedInFlight } from './in-flight.js';
-import { publishInOrder, shareOut, type ScheduleNode } from './scheduler.js';
+import { adaptiveBatches, heightsOf, publishInOrder, shareOut, type ScheduleNode } from './scheduler.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
@@ -237,8 +237,11 @@ describe('in-flight limits (fake clock)', () => {
     // 4 → 6 → 9 → 13 → 19 → 28: the network-bound job fills up
     expect(limit.limit()).toBeGreaterThanOrEqual(19);
     expect(inFlight.max).toBeGreaterThan(4);
-    // the first processes, started before any CPU sample, take one package each
-    expect(calls.slice(0, 4).every((c) => c.length === 1)).toBe(true);
+    // before any CPU sample, the 26 packages beyond the first wave would wait a whole cycle
+    // for a slot: the first four processes take two each instead
+    expect(calls.slice(0, 4).map((c) => c.length)).toEqual([2, 2, 2, 2]);
+    // once the CPU is measured idle the limit grows instead; a burst of start-ups still pairs
+    expect(calls.slice(4).every((c) => c.length <= 2)).toBe(true);
     expect(calls.flat()).toHaveLength(30);
   });
 
@@ -257,9 +260,10 @@ describe('in-flight limits (fake clock)', () => {
     await done;
     expect(limit.limit()).toBe(2);
     expect(inFlight.max).toBe(4);
-    // after the probes, the remaining 16 go two per process (half the start-ups, no long series)
-    expect(calls.slice(4).every((c) => c.length <= 2)).toBe(true);
-    expect(calls.slice(4).filter((c) => c.length === 2).length).toBeGreaterThanOrEqual(6);
+    // two per process throughout (half the start-ups, no long series): the first wave because
+    // more were ready than it had slots, the rest because the CPU is saturated
+    expect(calls.every((c) => c.length <= 2)).toBe(true);
+    expect(calls.filter((c) => c.length === 2).length).toBeGreaterThanOrEqual(9);
     expect(calls.flat()).toHaveLength(20);
   });
 
@@ -297,6 +301,33 @@ describe('in-flight limits (fake clock)', () => {
     const limit = adaptiveInFlight({ sampleCpu: () => null, min: 2, max: 32, initial: 4 });
     limit.tick(true);
     expect(limit.limit()).toBe(4);
+    expect(limit.batchCap()).toBe(1);
+    // more ready than slots, and no measurement to grow on: two per process
+    expect(limit.batchCap(true)).toBe(2);
+  });
+
+  it('adaptive: pairs an overflowing first wave only until the CPU is measured', () => {
+    let busy = 0.2;
+    const limit = adaptiveInFlight({ sampleCpu: () => busy, min: 2, max: 32, initial: 4 });
+    expect([limit.batchCap(false), limit.batchCap(true)]).toEqual([1, 2]);
+    limit.tick(true);
+    // measured idle: the limit grows instead, one package per process
+    expect([limit.batchCap(false), limit.batchCap(true)]).toEqual([1, 1]);
+    busy = 1;
+    for (let i = 0; i < 12; i++) limit.tick(true);
+    expect([limit.batchCap(false), limit.batchCap(true)]).toEqual([2, 2]);
+  });
+
+  it('adaptive: two start-ups per core under way pair the next packages, though the CPU sampled idle', () => {
+    const limit = adaptiveInFlight({ sampleCpu: () => 0.1, min: 2, max: 32, initial: 4 });
+    limit.tick(false);
+    for (let i = 0; i < 3; i++) limit.started?.();
+    expect(limit.batchCap()).toBe(1);
+    limit.tick(false);
+    limit.started?.();
+    expect(limit.batchCap()).toBe(2);
+    // four ticks (~2 s) later those start-ups are behind: one per process again
+    for (let i = 0; i < 4; i++) limit.tick(false);
     expect(limit.batchCap()).toBe(1);
   });
 });
@@ -337,5 +368,52 @@ describe('global backoff (fake clock)', () => {
     const waited = backoff.wait().then(() => Date.now() - t0);
     await vi.runAllTimersAsync();
     expect(await waited).toBe(1000);
+  });
+});
+
+describe('adaptive batches: the critical path first, alone', () => {
+  // a → b → c, and leaves x, y, z
+  const nodes: ScheduleNode[] = [
+    { name: 'x', deps: [] },
+    { name: 'a', deps: [] },
+    { name: 'y', deps: [] },
+    { name: 'b', deps: ['a'] },
+    { name: 'z', deps: [] },
+    { name: 'c', deps: ['b'] },
+  ];
+  const dependents = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+  ]);
+  const height = heightsOf(
+    nodes.map((n) => n.name),
+    dependents,
+  );
+
+  it('heights: levels waiting on each package', () => {
+    expect(Object.fromEntries(height)).toEqual({ x: 0, a: 2, y: 0, b: 1, z: 0, c: 0 });
+  });
+
+  it('a package others wait on goes alone; leaves share processes while the CPU is busy', () => {
+    expect(adaptiveBatches(['x', 'a', 'y', 'z'], 8, 2, height)).toEqual([['a'], ['x', 'y'], ['z']]);
+    expect(adaptiveBatches(['x', 'a', 'y', 'z'], 8, 1, height)).toEqual([['a'], ['x'], ['y'], ['z']]);
+  });
+
+  it('more ready than free slots: the critical path leads each process, the rest ride along', () => {
+    expect(adaptiveBatches(['x', 'y', 'a', 'z'], 2, 2, height)).toEqual([
+      ['a', 'y'],
+      ['x', 'z'],
+    ]);
+  });
+
+  it('a cycle does not hang the heights', () => {
+    const h = heightsOf(
+      ['p', 'q'],
+      new Map([
+        ['p', ['q']],
+        ['q', ['p']],
+      ]),
+    );
+    expect(h.size).toBe(2);
   });
 });

@@ -61,6 +61,7 @@ export async function publishInOrder(
     return state;
   }
 
+  const height = heightsOf(names, dependents);
   const waiting = new Set(names);
   const limit =
     typeof options.concurrency === 'number' ? fixedInFlight(options.concurrency) : options.concurrency;
@@ -104,14 +105,17 @@ export async function publishInOrder(
         // A slot that frees up alone takes its fair share, not everything:
         // the other slots will free up soon and take the rest in parallel.
         const fair = Math.max(1, Math.ceil(candidates.length / slots));
-        const cap = Math.min(maxBatch, limit.batchCap());
+        const cap = Math.min(maxBatch, limit.batchCap(candidates.length > free));
         const chained = options.chains === true && limit.chains && cap > 1;
         const batches = chained
           ? extendChains(shareOutInBlocks(candidates, free, Math.min(cap, fair)), waiting, deps, state, cap)
-          : shareOut(candidates, free, Math.min(cap, fair));
+          : limit.adaptive
+            ? adaptiveBatches(candidates, free, cap, height)
+            : shareOut(candidates, free, Math.min(cap, fair));
         for (const batch of batches) {
           for (const name of batch) waiting.delete(name);
           running += 1;
+          limit.started?.();
           void options
             .run(batch)
             .catch(() => new Map<string, boolean>())
@@ -146,6 +150,50 @@ export async function publishInOrder(
   if (ticker) clearInterval(ticker);
   if (pauseTimer) clearTimeout(pauseTimer);
   return state;
+}
+
+/**
+ * How many levels of the run wait on each package: 0 for one nothing in the run
+ * depends on, else one more than its highest dependent (the critical path first).
+ */
+export function heightsOf(
+  names: Iterable<string>,
+  dependents: ReadonlyMap<string, readonly string[]>,
+): Map<string, number> {
+  const height = new Map<string, number>();
+  const visit = (name: string, path: Set<string>): number => {
+    const known = height.get(name);
+    if (known !== undefined) return known;
+    if (path.has(name)) return 0; // a cycle: blocked anyway
+    path.add(name);
+    const h = Math.max(-1, ...(dependents.get(name) ?? []).map((d) => visit(d, path))) + 1;
+    path.delete(name);
+    height.set(name, h);
+    return h;
+  };
+  for (const name of names) visit(name, new Set());
+  return height;
+}
+
+/**
+ * An adaptive limit's processes, critical path first. More ready than free slots:
+ * the surplus rides along in the started processes (up to `cap` each) instead of
+ * waiting a whole publish cycle for a slot. Else a package others wait on goes
+ * alone, its completion seen as soon as its process ends, and packages nothing
+ * waits on share processes up to `cap` (two while the CPU cannot take more start-ups).
+ */
+export function adaptiveBatches(
+  candidates: readonly string[],
+  free: number,
+  cap: number,
+  height: ReadonlyMap<string, number>,
+): string[][] {
+  const ordered = [...candidates].sort((a, b) => (height.get(b) ?? 0) - (height.get(a) ?? 0));
+  if (ordered.length > free) return shareOut(ordered, free, cap);
+  const batches = ordered.filter((n) => (height.get(n) ?? 0) > 0).map((n) => [n]);
+  const leaves = ordered.filter((n) => (height.get(n) ?? 0) === 0);
+  for (let i = 0; i < leaves.length; i += cap) batches.push(leaves.slice(i, i + cap));
+  return batches;
 }
 
 /** Splits `items` over up to `slots` batches of at most `maxBatch` each, evenly; the rest waits. */

@@ -4,6 +4,7 @@ import type { PackageReport } from '../report/types.js';
 import { trustedPublisherOf } from '../verify/identity.js';
 import { settleAuth } from './auth-outcome.js';
 import { tokenEnv } from './broker.js';
+import { readsAfterPublish, type VerifyStep } from './verify-step.js';
 
 const pkg = (
   name: string,
@@ -82,5 +83,32 @@ describe('tokenEnv: the brokered token reaches one publisher process above every
       'npm_config_//r.example/npm/:_authToken': 't',
     });
     expect(tokenEnv('yarn', 'https://registry.npmjs.org/', 't')).toEqual({ YARN_NPM_AUTH_TOKEN: 't' });
+  });
+});
+
+describe('readsAfterPublish: one packument read serves settling, verification and the auth settlement', () => {
+  it('settles auth from the packument read after publishing, and reads again only when it lacks the version', async () => {
+    const asked: string[] = [];
+    const client = {
+      getPackument: (name: string) => {
+        asked.push(name);
+        return read(name);
+      },
+    };
+    const primed: string[] = [];
+    const verifier = { prime: (name: string) => primed.push(name) } as unknown as VerifyStep;
+    const reads = readsAfterPublish(client, verifier);
+    expect(await reads.read('viaOidc')).toBe(registry.viaOidc);
+    expect(primed).toEqual(['viaOidc']);
+    const settled = await settleAuth(
+      [pkg('viaOidc', 'oidc'), pkg('viaToken', 'oidc')],
+      'auto',
+      reads.holding,
+    );
+    expect(settled.map((p) => p.auth)).toEqual(['oidc', 'token']);
+    // viaOidc came from the read after publishing; viaToken was never read, so it is asked for
+    expect(asked).toEqual(['viaOidc', 'viaToken']);
+    expect(await reads.holding('viaOidc', '2.0.0')).toBe(registry.viaOidc);
+    expect(asked).toEqual(['viaOidc', 'viaToken', 'viaOidc']);
   });
 });

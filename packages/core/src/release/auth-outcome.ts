@@ -45,14 +45,14 @@ const PUBLISHED_NOW = new Set(['published', 'verified', 'unverified']);
 export async function settleAuth(
   packages: PackageReport[],
   mode: AuthMode,
-  getPackument: (name: string) => Promise<Packument | null>,
+  getPackument: (name: string, version: string) => Promise<Packument | null>,
 ): Promise<PackageReport[]> {
   return Promise.all(
     packages.map(async (pkg) => {
       if (!PUBLISHED_NOW.has(pkg.status) || pkg.publish === null) return pkg;
       let proof: TrustedPublisher | null;
       try {
-        proof = trustedPublisherOf((await getPackument(pkg.name))?.versions?.[pkg.version]);
+        proof = trustedPublisherOf((await getPackument(pkg.name, pkg.version))?.versions?.[pkg.version]);
       } catch {
         return pkg; // the registry could not be read: keep what check planned
       }

@@ -18,7 +18,7 @@ import { mergeReports } from './merge-reports.js';
 import { publishJournaled } from './publish-step.js';
 import type { ReleaseOptions } from './release-options.js';
 import { plannedTargets, registryReads } from './targets.js';
-import { primeVerifier, releasePolicy, startVerifyStep } from './verify-step.js';
+import { readsAfterPublish, releasePolicy, startVerifyStep } from './verify-step.js';
 
 export type { ReleaseOptions } from './release-options.js';
 
@@ -143,6 +143,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     emit({ type: 'verifying', names: [record.name] });
     verifier.add({ name: target.name, version: target.version, dir: target.relDir });
   };
+  const afterPublish = readsAfterPublish(client, verifier);
   const { records, restored } = await publishJournaled({
     root,
     registry: check.registry,
@@ -155,7 +156,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
     network,
     retries: options.retries,
     authEnv: brokered.authEnv,
-    getPackument: (name) => primeVerifier(client.getPackument(name), name, verifier),
+    getPackument: (name) => afterPublish.read(name),
     ctx,
     signal: deps.signal,
     emit,
@@ -167,7 +168,7 @@ export async function runRelease(options: ReleaseOptions, deps: ReleaseDeps): Pr
   const tagged = await tagging;
   const merged = mergeReports(check, records, verifications);
   return finish(
-    tagged.apply(await settleAuth(merged, options.auth ?? 'auto', (name) => client.getPackument(name))),
+    tagged.apply(await settleAuth(merged, options.auth ?? 'auto', afterPublish.holding)),
     restored,
     [],
     tagged.tags,

@@ -113,14 +113,34 @@ export function releasePolicy(policy: IdentityPolicy, ci: CiEnvironment): Identi
 }
 
 /** Publishing read this packument to confirm an upload: verification need not read it again. */
-export async function primeVerifier(
-  read: Promise<Packument | null>,
-  name: string,
+/**
+ * The packuments read to settle what was published, shared with what comes
+ * after: verification takes each as its first read, and the auth settlement
+ * (`_npmUser.trustedPublisher`) reads the last one that holds the version
+ * instead of asking the registry a third time for the same document.
+ */
+export function readsAfterPublish(
+  client: Pick<RegistryReads, 'getPackument'>,
   verifier: VerifyStep | null,
-): Promise<Packument | null> {
-  const packument = await read;
-  if (packument && verifier) verifier.prime(name, packument);
-  return packument;
+): {
+  read: (name: string) => Promise<Packument | null>;
+  holding: (name: string, version: string) => Promise<Packument | null>;
+} {
+  const last = new Map<string, Packument>();
+  return {
+    read: async (name) => {
+      const packument = await client.getPackument(name);
+      if (packument) {
+        last.set(name, packument);
+        verifier?.prime(name, packument);
+      }
+      return packument;
+    },
+    holding: (name, version) => {
+      const packument = last.get(name);
+      return packument?.versions?.[version] ? Promise.resolve(packument) : client.getPackument(name);
+    },
+  };
 }
 
 /**
