@@ -21,6 +21,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   input?: string;
+  /** Each complete line of stderr as it arrives (the whole is still in the result). */
+  onStderrLine?: (line: string) => void;
 }
 
 export type ExecFn = (file: string, args: readonly string[], options: ExecOptions) => Promise<ExecResult>;
@@ -39,7 +41,7 @@ export const execReal: ExecFn = async (file, args, options) => {
   try {
     // Loaded on first use: execa costs ~160 ms to import, and most commands never spawn.
     const { execa } = await import('execa');
-    const result = await execa(file, [...args], {
+    const subprocess = execa(file, [...args], {
       cwd: options.cwd,
       env: options.env ?? {},
       extendEnv: options.extendEnv ?? true,
@@ -51,6 +53,8 @@ export const execReal: ExecFn = async (file, args, options) => {
       all: false,
       stripFinalNewline: true,
     });
+    if (options.onStderrLine) forEachLine(subprocess.stderr, options.onStderrLine);
+    const result = await subprocess;
     if (result.failed && result.exitCode === undefined) {
       return {
         exitCode: 127,
@@ -68,6 +72,18 @@ export const execReal: ExecFn = async (file, args, options) => {
     return { exitCode: 127, stdout: '', stderr: '', failedToStart: String(error) };
   }
 };
+
+function forEachLine(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let partial = '';
+  stream?.on('data', (chunk: Buffer | string) => {
+    const lines = (partial + String(chunk)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream?.on('end', () => {
+    if (partial !== '') onLine(partial);
+  });
+}
 
 export function readFileOrNull(path: string): string | null {
   try {

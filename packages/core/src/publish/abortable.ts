@@ -42,6 +42,7 @@ export function runInvocation(
     signal?: AbortSignal | undefined;
   },
   inv: Pick<Invocation, 'file' | 'args' | 'cwd' | 'env'>,
+  onStderrLine?: (line: string) => void,
 ): Promise<ExecResult> {
   return untilAborted(
     deps.exec(inv.file, inv.args, {
@@ -49,6 +50,7 @@ export function runInvocation(
       env: { ...deps.env, ...inv.env },
       extendEnv: false,
       signal: deps.signal,
+      ...(onStderrLine ? { onStderrLine } : {}),
     }),
     deps.signal,
   );

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fixedInFlight, publishLimit } from './in-flight.js';
+import type { ExecFn } from '../context.js';
+import { adaptiveInFlight, fixedInFlight, publishLimit } from './in-flight.js';
+import { acceptedByRegistry } from './npm.js';
 import { publishAll } from './publish-all.js';
 import { extendChains, publishInOrder, shareOutInBlocks, type ScheduleNode } from './scheduler.js';
 import { fakeNpm, input, target } from './test-support/fake-npm.js';
@@ -152,5 +154,55 @@ describe('publishAll with chains (npm)', () => {
     );
     expect(records.get('a')).toMatchObject({ state: 'published', integrity: 'sha512-a' });
     expect(packs).toBe(1);
+  });
+});
+
+describe('a batch member the registry accepted releases its dependents (npm http log)', () => {
+  it("c starts while a's batch still runs, once npm logs a's PUT 200", async () => {
+    const fake = fakeNpm();
+    const events: string[] = [];
+    let cStarted = () => undefined as void;
+    const cStart = new Promise<void>((resolve) => (cStarted = resolve));
+    const exec: ExecFn = async (file, args, options) => {
+      const names = args.flatMap((a, i) => (args[i - 1] === '-w' ? [a] : []));
+      events.push(`start ${names.join(',')}`);
+      if (names.includes('c')) cStarted();
+      if (names[0] === 'a' && names.length > 1) {
+        expect(options.env?.npm_config_loglevel).toBe('http');
+        options.onStderrLine?.('npm http fetch POST 200 http://r/-/npm/v1/oidc/token/exchange/package/a 3ms');
+        options.onStderrLine?.('npm http fetch PUT 200 http://r/a 5ms');
+        await Promise.race([cStart, new Promise((r) => setTimeout(r, 3000))]);
+      }
+      const result = await fake.exec(file, args, options);
+      events.push(`end ${names.join(',')}`);
+      return result;
+    };
+    // two slots, three ready: a (which c waits on) leads a pair; the limit grows on the first tick
+    const limit = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 4, initial: 2 });
+    const records = await publishAll(
+      input(fake, [target('a'), target('b'), target('x'), target('c', ['a'])], { exec, concurrency: limit }),
+    );
+    expect(events.slice(0, 2)).toEqual(['start a,x', 'start b']);
+    expect(events.indexOf('start c')).toBeLessThan(events.indexOf('end a,x'));
+    expect([...records.values()].every((r) => r.state === 'published')).toBe(true);
+  });
+
+  it('reads only a 2xx PUT to a package path as accepted', () => {
+    expect(acceptedByRegistry('npm http fetch PUT 200 http://127.0.0.1:4873/@b-prov%2fp000 1523ms')).toBe(
+      '@b-prov/p000',
+    );
+    expect(
+      acceptedByRegistry('npm http fetch PUT 201 https://npm.corp/api/npm/npm-local/left-pad 80ms'),
+    ).toBe('left-pad');
+    expect(
+      acceptedByRegistry('npm http fetch PUT 200 https://registry.npmjs.org/@a%2fb 900ms attempt #2'),
+    ).toBe('@a/b');
+    expect(acceptedByRegistry('npm http fetch PUT 503 http://r/@a%2fb 12ms')).toBeNull();
+    expect(acceptedByRegistry('npm http fetch GET 200 http://r/@a%2fb 12ms')).toBeNull();
+    expect(
+      acceptedByRegistry('npm http fetch POST 201 https://fulcio.example/api/v2/signingCert 400ms'),
+    ).toBeNull();
+    expect(acceptedByRegistry('npm notice Publishing to http://r/ with tag latest')).toBeNull();
+    expect(acceptedByRegistry('npm http fetch PUT 200 not-a-url 1ms')).toBeNull();
   });
 });

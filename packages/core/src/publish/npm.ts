@@ -18,6 +18,34 @@ export const NPM_QUIET_ENV: Readonly<Record<string, string>> = {
   npm_config_progress: 'false',
 };
 
+/** npm's log level `http`: its registry answers on stderr, one line each, as they come. */
+export const NPM_HTTP_LOG_ENV: Readonly<Record<string, string>> = { npm_config_loglevel: 'http' };
+
+/**
+ * `npm http fetch PUT 200 http://registry/@scope%2fname 1523ms` → `@scope/name`:
+ * npm-registry-fetch logs an answer once its body has been read (npm 10–12), and
+ * a publish PUTs the packument to the package's own path, so a 2xx there is the
+ * registry accepting that version. null for any other line.
+ */
+export function acceptedByRegistry(line: string): string | null {
+  const match = /\bhttp fetch PUT 2\d\d (\S+) \d+ms/.exec(line);
+  if (!match?.[1]) return null;
+  let path: string;
+  try {
+    path = new URL(match[1]).pathname;
+  } catch {
+    return null;
+  }
+  const last = path.split('/').filter(Boolean).pop();
+  if (!last) return null;
+  try {
+    const name = decodeURIComponent(last);
+    return /^(@[^/]+\/)?[^/@]+$/.test(name) ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `-w a -w b` from the root, or nothing for a single-package repo. */
 export function workspaceArgs(targets: readonly PublishTarget[]): string[] {
   return targets.flatMap((t) => (t.relDir === '' || t.relDir === '.' ? [] : ['-w', t.name]));
@@ -50,9 +78,11 @@ export function npmAdapter(version: string, bin = 'npm'): PublisherAdapter {
         file: bin,
         args: ['publish', ...workspaceArgs(targets), '--json', ...commonPublishArgs(options)],
         cwd: options.root,
-        env: { ...NPM_QUIET_ENV, ...options.provenanceEnv },
+        // http: npm logs each registry answer as it comes (acceptedIn), a line or two per package
+        env: { ...NPM_QUIET_ENV, ...(targets.length > 1 ? NPM_HTTP_LOG_ENV : {}), ...options.provenanceEnv },
       };
     },
+    acceptedIn: acceptedByRegistry,
     readOutcome(targets, result) {
       return readNpmPublishJson(targets, result);
     },

@@ -60,7 +60,12 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     return state === 'published' || state === 'already-published';
   };
 
-  const runOnce = async (targets: PlannedTarget[]): Promise<Map<string, PublishOutcome>> => {
+  /** Packages the registry accepted while their batch still runs (the adapter's acceptedIn). */
+  const accepted = new Set<string>();
+  const runOnce = async (
+    targets: PlannedTarget[],
+    early?: (name: string) => void,
+  ): Promise<Map<string, PublishOutcome>> => {
     const options: PublishCommandOptions = { ...input.command, tag: targets[0]?.tag };
     const inv = input.adapter.publishInvocation(targets, options);
     for (const t of targets) {
@@ -81,7 +86,22 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       const failed = { kind: 'failed', message: redact(auth.message), transient: auth.transient } as const;
       return new Map<string, PublishOutcome>(targets.map((t) => [t.name, failed]));
     }
-    const result = await runInvocation(input, auth ? { ...inv, env: { ...inv.env, ...auth.env } } : inv);
+    const acceptedIn = input.adapter.acceptedIn?.bind(input.adapter);
+    const members = new Set(targets.map((t) => t.name));
+    const onLine =
+      acceptedIn && early && targets.length > 1
+        ? (line: string) => {
+            const name = acceptedIn(line);
+            if (name === null || !members.has(name) || accepted.has(name)) return;
+            accepted.add(name);
+            early(name);
+          }
+        : undefined;
+    const result = await runInvocation(
+      input,
+      auth ? { ...inv, env: { ...inv.env, ...auth.env } } : inv,
+      onLine,
+    );
     if (result === INTERRUPTED_RESULT)
       return new Map<string, PublishOutcome>(targets.map((t) => [t.name, { kind: 'not-attempted' }]));
     if (result.failedToStart !== undefined) {
@@ -127,7 +147,9 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       if (failed.length > 0) {
         finish(target.name, 'blocked', [dependencyBlocked(failed)], packedMap.get(target.name) ?? null);
         done.set(target.name, false);
-      } else if (target.deps.some((d) => byName.has(d) && !records.has(d) && !before.has(d))) {
+      } else if (
+        target.deps.some((d) => byName.has(d) && !records.has(d) && !accepted.has(d) && !before.has(d))
+      ) {
         later.push(target);
       } else {
         runnable.push(target);
@@ -138,7 +160,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   };
 
   /** Runs a group in one process, then anything left over alone, in order, until settled. */
-  const runGroup = async (names: string[]): Promise<Map<string, boolean>> => {
+  const runGroup = async (names: string[], early?: (name: string) => void): Promise<Map<string, boolean>> => {
     const done = new Map<string, boolean>();
     let rounds = 0;
     const members = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
@@ -160,7 +182,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
           continue;
         }
         await backoff.wait();
-        const outcomes = await runOnce(group);
+        const outcomes = await runOnce(group, early);
         const again: PlannedTarget[] = [];
         const unreported: PlannedTarget[] = [];
         for (const target of group) {

@@ -38,8 +38,12 @@ export interface ScheduleOptions {
    * run pays one start-up for a whole chain instead of one per level.
    */
   chains?: boolean;
-  /** Runs one process for these names; true = published (or already there). */
-  run: (names: string[]) => Promise<Map<string, boolean>>;
+  /**
+   * Runs one process for these names; true = published (or already there).
+   * `early(name)`: the registry accepted that one while the process goes on, so
+   * its dependents may start now.
+   */
+  run: (names: string[], early: (name: string) => void) => Promise<Map<string, boolean>>;
   /** Called when a package will not be published because `blockedBy` failed. */
   onBlocked?: (name: string, blockedBy: string) => void;
   signal?: AbortSignal;
@@ -56,7 +60,7 @@ export async function publishInOrder(
   for (const [name, ds] of deps) for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), name]);
 
   if (options.batching === 'whole') {
-    const results = await options.run([...names]);
+    const results = await options.run([...names], () => undefined);
     for (const name of names) state.set(name, results.get(name) === true ? 'done' : 'failed');
     return state;
   }
@@ -116,8 +120,13 @@ export async function publishInOrder(
           for (const name of batch) waiting.delete(name);
           running += 1;
           limit.started?.();
+          const early = (name: string) => {
+            if (!batch.includes(name) || state.has(name)) return;
+            state.set(name, 'done');
+            pump();
+          };
           void options
-            .run(batch)
+            .run(batch, early)
             .catch(() => new Map<string, boolean>())
             .then((results) => {
               running -= 1;

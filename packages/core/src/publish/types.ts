@@ -107,6 +107,12 @@ export interface PublisherAdapter {
   /** Reads a finished publish process into one outcome per target name. */
   readOutcome(targets: readonly PublishTarget[], result: ExecResult): Map<string, PublishOutcome>;
   /**
+   * The package a line of the running process's stderr says the registry has
+   * just accepted (npm's `http fetch PUT 200 <registry>/<name>`), else null: a
+   * batch's dependents may then start before the whole batch ends.
+   */
+  acceptedIn?(line: string): string | null;
+  /**
    * How to learn the tarball integrity of targets before publishing, with the
    * publisher's own packing rules.
    */
