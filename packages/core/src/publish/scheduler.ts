@@ -132,6 +132,9 @@ export async function publishInOrder(
               running -= 1;
               limit.finished?.();
               for (const name of batch) {
+                // One accepted early that settles as failed (the registry's copy is not what was
+                // packed) blocks only the dependents not started yet: the started ones depend on a
+                // version the registry holds.
                 const ok = results.get(name) === true;
                 state.set(name, ok ? 'done' : 'failed');
                 // once interrupted, what is left is cancelled, not blocked
