@@ -3,7 +3,13 @@ import type { ExecFn } from '../context.js';
 import { adaptiveInFlight, fixedInFlight, publishLimit } from './in-flight.js';
 import { acceptedByRegistry } from './npm.js';
 import { publishAll } from './publish-all.js';
-import { extendChains, publishInOrder, shareOutInBlocks, type ScheduleNode } from './scheduler.js';
+import {
+  extendChains,
+  extendLinear,
+  publishInOrder,
+  shareOutInBlocks,
+  type ScheduleNode,
+} from './scheduler.js';
 import { fakeNpm, input, target } from './test-support/fake-npm.js';
 import { yarnAdapter } from './yarn.js';
 
@@ -204,5 +210,58 @@ describe('a batch member the registry accepted releases its dependents (npm http
     ).toBeNull();
     expect(acceptedByRegistry('npm notice Publishing to http://r/ with tag latest')).toBeNull();
     expect(acceptedByRegistry('npm http fetch PUT 200 not-a-url 1ms')).toBeNull();
+  });
+});
+
+describe('extendLinear (an adaptive limit chains only a line a → b → c)', () => {
+  const deps = new Map<string, string[]>([
+    ['a', []],
+    ['x', []],
+    ['b', ['a', 'done']],
+    ['c', ['b']],
+    ['d', ['a']],
+    ['e', ['a', 'x']],
+  ]);
+  const state = new Map([['done', 'done' as const]]);
+
+  it('appends what depends on the last member and on nothing else unpublished outside the batch', () => {
+    const waiting = new Set(['b', 'c', 'd', 'e']);
+    // b, then c after b; d depends on a but not on c, so it does not wait behind b and c
+    expect(extendLinear([['a']], waiting, deps, state, 10)).toEqual([['a', 'b', 'c']]);
+    // e needs x, which is in another process
+    expect(extendLinear([['a'], ['x']], new Set(['e']), deps, state, 10)).toEqual([['a'], ['x']]);
+    // a pair [a, x]: b would wait behind x, so it is left for its own process
+    expect(extendLinear([['a', 'x']], new Set(['b']), deps, state, 10)).toEqual([['a', 'x']]);
+    // the cap holds
+    expect(extendLinear([['a']], waiting, deps, state, 2)).toEqual([['a', 'b']]);
+  });
+
+  it('an adaptive run with early acceptance chains a line, and every package follows its dependencies', async () => {
+    const calls: string[][] = [];
+    const line: ScheduleNode[] = [
+      { name: 'a', deps: [] },
+      { name: 'b', deps: ['a'] },
+      { name: 'c', deps: ['b'] },
+      { name: 'x', deps: [] },
+    ];
+    const run = (names: string[], early: (name: string) => void) => {
+      calls.push(names);
+      names.forEach(early);
+      return ok(names);
+    };
+    const limit = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 4, initial: 4 });
+    await publishInOrder(line, {
+      concurrency: limit,
+      batching: 'batch',
+      chains: true,
+      acceptsEarly: true,
+      run,
+    });
+    expect(calls).toEqual([['a', 'b', 'c'], ['x']]);
+    // without early acceptance (yarn, changesets): one package per process
+    calls.length = 0;
+    const again = adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 4, initial: 4 });
+    await publishInOrder(line, { concurrency: again, batching: 'batch', chains: true, run });
+    expect(calls).toEqual([['a'], ['x'], ['b'], ['c']]);
   });
 });

@@ -225,6 +225,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       backoff,
       batching: input.adapter.batching,
       chains,
+      acceptsEarly: typeof input.adapter.acceptedIn === 'function',
       run: runGroup,
       signal: input.signal,
     },

@@ -39,6 +39,12 @@ export interface ScheduleOptions {
    */
   chains?: boolean;
   /**
+   * With chains: the run reports each package as the registry accepts it (`early`),
+   * so a package appended after its own dependencies loses no time (it waits for
+   * them either way, and then skips a start-up): an adaptive limit chains too.
+   */
+  acceptsEarly?: boolean;
+  /**
    * Runs one process for these names; true = published (or already there).
    * `early(name)`: the registry accepted that one while the process goes on, so
    * its dependents may start now.
@@ -71,6 +77,11 @@ export async function publishInOrder(
     typeof options.concurrency === 'number' ? fixedInFlight(options.concurrency) : options.concurrency;
   const maxBatch = options.batching === 'batch' ? Math.max(1, options.maxBatchSize ?? 32) : 1;
   let running = 0;
+
+  const chainsAfter = (batches: string[][]) =>
+    options.chains === true && options.acceptsEarly === true
+      ? extendLinear(batches, waiting, deps, state, maxBatch)
+      : batches;
 
   const block = (failed: string) => {
     const stack = [...(dependents.get(failed) ?? [])];
@@ -114,16 +125,17 @@ export async function publishInOrder(
         const batches = chained
           ? extendChains(shareOutInBlocks(candidates, free, Math.min(cap, fair)), waiting, deps, state, cap)
           : limit.adaptive
-            ? adaptiveBatches(candidates, free, cap, height)
+            ? chainsAfter(adaptiveBatches(candidates, free, cap, height))
             : shareOut(candidates, free, Math.min(cap, fair));
+        for (const name of batches.flat()) waiting.delete(name);
         for (const batch of batches) {
-          for (const name of batch) waiting.delete(name);
           running += 1;
           limit.started?.();
           const early = (name: string) => {
             if (!batch.includes(name) || state.has(name)) return;
             state.set(name, 'done');
-            pump();
+            // never inside this loop: its batches are not all counted as running yet
+            queueMicrotask(pump);
           };
           void options
             .run(batch, early)
@@ -205,6 +217,39 @@ export function adaptiveBatches(
   const batches = ordered.filter((n) => (height.get(n) ?? 0) > 0).map((n) => [n]);
   const leaves = ordered.filter((n) => (height.get(n) ?? 0) === 0);
   for (let i = 0; i < leaves.length; i += cap) batches.push(leaves.slice(i, i + cap));
+  return batches;
+}
+
+/**
+ * Appends to a batch a waiting package that depends on the batch's last member and
+ * on nothing else unpublished outside the batch, then again from that one: a
+ * line a → b → c. Each waits only for its own dependency before it in the
+ * process, not for an unrelated member (a remote publish waits seconds).
+ */
+export function extendLinear(
+  batches: string[][],
+  waiting: ReadonlySet<string>,
+  deps: ReadonlyMap<string, readonly string[]>,
+  state: ReadonlyMap<string, NodeState>,
+  cap: number,
+): string[][] {
+  const placed = new Set(batches.flat());
+  for (const batch of batches) {
+    for (let last = batch.at(-1); last !== undefined && batch.length < cap;) {
+      const members = new Set(batch);
+      const tail: string = last;
+      const next = [...waiting].find((name) => {
+        if (placed.has(name)) return false;
+        const open = (deps.get(name) ?? []).filter((d) => state.get(d) !== 'done');
+        return open.includes(tail) && open.every((d) => members.has(d));
+      });
+      if (next !== undefined) {
+        batch.push(next);
+        placed.add(next);
+      }
+      last = next;
+    }
+  }
   return batches;
 }
 

@@ -39,6 +39,7 @@ export async function dryRunCommands(
       concurrency,
       batching: adapter.batching,
       chains: adapter.batchInOrder === true,
+      acceptsEarly: typeof adapter.acceptedIn === 'function',
       run: (names) => {
         const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
         const tags = [...new Set(group.map((t) => t.tag))];
