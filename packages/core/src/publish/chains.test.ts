@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecFn } from '../context.js';
 import { adaptiveInFlight, fixedInFlight, publishLimit } from './in-flight.js';
 import { acceptedByRegistry } from './npm.js';
-import { publishAll } from './publish-all.js';
+import { publishAll, type PublishAllInput } from './publish-all.js';
 import {
   extendChains,
   extendLinear,
@@ -191,6 +191,27 @@ describe('a batch member the registry accepted releases its dependents (npm http
     expect(events.slice(0, 2)).toEqual(['start a,x', 'start b']);
     expect(events.indexOf('start c')).toBeLessThan(events.indexOf('end a,x'));
     expect([...records.values()].every((r) => r.state === 'published')).toBe(true);
+  });
+
+  it('the http log is asked for only where early acceptance can start anything: not when every slot holds a chain', async () => {
+    const levels = async (concurrency: PublishAllInput['concurrency']) => {
+      const fake = fakeNpm();
+      const seen: Array<string | undefined> = [];
+      const exec: ExecFn = (file, args, options) => {
+        if (args.filter((a) => a === '-w').length > 1) seen.push(options.env?.npm_config_loglevel);
+        return fake.exec(file, args, options);
+      };
+      await publishAll(
+        input(fake, [target('a'), target('b', ['a']), target('x'), target('y')], { exec, concurrency }),
+      );
+      return seen;
+    };
+    // nearby: chains, no http log
+    expect(await levels(fixedInFlight(1, true))).toEqual([undefined]);
+    // remote: a line a → b in one process, with the http log
+    expect(await levels(adaptiveInFlight({ sampleCpu: () => 0, min: 2, max: 4, initial: 4 }))).toEqual([
+      'http',
+    ]);
   });
 
   it('reads only a 2xx PUT to a package path as accepted', () => {

@@ -79,7 +79,11 @@ export function npmAdapter(version: string, bin = 'npm'): PublisherAdapter {
         args: ['publish', ...workspaceArgs(targets), '--json', ...commonPublishArgs(options)],
         cwd: options.root,
         // http: npm logs each registry answer as it comes (acceptedIn), a line or two per package
-        env: { ...NPM_QUIET_ENV, ...(targets.length > 1 ? NPM_HTTP_LOG_ENV : {}), ...options.provenanceEnv },
+        env: {
+          ...NPM_QUIET_ENV,
+          ...(targets.length > 1 && options.logAcceptance === true ? NPM_HTTP_LOG_ENV : {}),
+          ...options.provenanceEnv,
+        },
       };
     },
     acceptedIn: acceptedByRegistry,

@@ -66,7 +66,11 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     targets: PlannedTarget[],
     early?: (name: string) => void,
   ): Promise<Map<string, PublishOutcome>> => {
-    const options: PublishCommandOptions = { ...input.command, tag: targets[0]?.tag };
+    const options: PublishCommandOptions = {
+      ...input.command,
+      tag: targets[0]?.tag,
+      logAcceptance: acceptsEarly,
+    };
     const inv = input.adapter.publishInvocation(targets, options);
     for (const t of targets) {
       const p = progress.get(t.name);
@@ -89,7 +93,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
     const acceptedIn = input.adapter.acceptedIn?.bind(input.adapter);
     const members = new Set(targets.map((t) => t.name));
     const onLine =
-      acceptedIn && early && targets.length > 1
+      acceptedIn && acceptsEarly && early && targets.length > 1
         ? (line: string) => {
             const name = acceptedIn(line);
             if (name === null || !members.has(name) || accepted.has(name)) return;
@@ -114,6 +118,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   };
 
   const limit = typeof input.concurrency === 'number' ? fixedInFlight(input.concurrency) : input.concurrency;
+  const acceptsEarly = typeof input.adapter.acceptedIn === 'function' && !limit.chains;
   // every publisher process in flight listens for the interruption (Node warns past 10)
   if (input.signal) setMaxListeners(0, input.signal);
   const backoff = new GlobalBackoff(input.now, input.sleep);
@@ -225,7 +230,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       backoff,
       batching: input.adapter.batching,
       chains,
-      acceptsEarly: typeof input.adapter.acceptedIn === 'function',
+      acceptsEarly,
       run: runGroup,
       signal: input.signal,
     },

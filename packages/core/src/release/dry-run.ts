@@ -39,14 +39,19 @@ export async function dryRunCommands(
       concurrency,
       batching: adapter.batching,
       chains: adapter.batchInOrder === true,
-      acceptsEarly: typeof adapter.acceptedIn === 'function',
+      acceptsEarly: typeof adapter.acceptedIn === 'function' && !concurrency.chains,
       run: (names) => {
         const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
         const tags = [...new Set(group.map((t) => t.tag))];
         for (const tag of tags) {
           const inv = adapter.publishInvocation(
             group.filter((t) => t.tag === tag),
-            { ...command, tag, ...(tarballs ? { tarballs } : {}) },
+            {
+              ...command,
+              tag,
+              logAcceptance: typeof adapter.acceptedIn === 'function' && !concurrency.chains,
+              ...(tarballs ? { tarballs } : {}),
+            },
           );
           lines.push(formatInvocation(inv, root));
         }
