@@ -56,11 +56,7 @@ export function readCommonOptions(values: FlagValues, ctx: Context): CommonOptio
  */
 export const REGISTRY_READS = 16;
 
-/** `--concurrency` when given, exactly; else `fallback`. */
-export function readsInFlight(
-  values: Record<string, unknown>,
-  options: { concurrency: number },
-  fallback = REGISTRY_READS,
-): number {
-  return values.concurrency === undefined ? fallback : options.concurrency;
+/** `--concurrency` when given, exactly; else REGISTRY_READS. */
+export function readsInFlight(values: Record<string, unknown>, options: { concurrency: number }): number {
+  return values.concurrency === undefined ? REGISTRY_READS : options.concurrency;
 }

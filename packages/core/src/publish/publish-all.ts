@@ -4,9 +4,9 @@ import { createSettler, type Progress } from './settle-outcome.js';
 import { redact } from '../redact.js';
 import { INTERRUPTED_RESULT, runInvocation } from './abortable.js';
 import { GlobalBackoff } from './global-backoff.js';
-import { fixedInFlight } from './in-flight.js';
+import { fixedInFlight, type InFlightLimit } from './in-flight.js';
 import { publishInOrder } from './scheduler.js';
-import type { PublishCommandOptions, PublishOutcome } from './types.js';
+import type { PublishCommandOptions, PublishOutcome, PublisherAdapter } from './types.js';
 import { consecutiveByTag, dependencyBlocked, groupByTag } from './publish-groups.js';
 import type { PlannedTarget, PublishAllInput, PublishRecord, PublishState } from './publish-all-types.js';
 
@@ -25,6 +25,14 @@ export type {
  * `dist.integrity`: the same bytes are already there (skipped) or different
  * ones are (PUBLISHED_CONTENT_DIFFERS). A package is never published twice.
  */
+/**
+ * Whether batches log each package the registry accepts (PublishCommandOptions.logAcceptance)
+ * and the scheduler acts on it: the adapter can read it, and not every slot holds a chain.
+ */
+export function logsAcceptance(adapter: PublisherAdapter, limit: InFlightLimit): boolean {
+  return typeof adapter.acceptedIn === 'function' && !limit.chains;
+}
+
 export async function publishAll(input: PublishAllInput): Promise<Map<string, PublishRecord>> {
   const records = new Map<string, PublishRecord>();
   const byName = new Map(input.targets.map((t) => [t.name, t]));
@@ -91,12 +99,11 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       return new Map<string, PublishOutcome>(targets.map((t) => [t.name, failed]));
     }
     const acceptedIn = input.adapter.acceptedIn?.bind(input.adapter);
-    const members = new Set(targets.map((t) => t.name));
     const onLine =
       acceptedIn && acceptsEarly && early && targets.length > 1
         ? (line: string) => {
             const name = acceptedIn(line);
-            if (name === null || !members.has(name) || accepted.has(name)) return;
+            if (name === null || !targets.some((t) => t.name === name) || accepted.has(name)) return;
             accepted.add(name);
             early(name);
           }
@@ -118,7 +125,7 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
   };
 
   const limit = typeof input.concurrency === 'number' ? fixedInFlight(input.concurrency) : input.concurrency;
-  const acceptsEarly = typeof input.adapter.acceptedIn === 'function' && !limit.chains;
+  const acceptsEarly = logsAcceptance(input.adapter, limit);
   // every publisher process in flight listens for the interruption (Node warns past 10)
   if (input.signal) setMaxListeners(0, input.signal);
   const backoff = new GlobalBackoff(input.now, input.sleep);

@@ -233,24 +233,7 @@ export function extendLinear(
   state: ReadonlyMap<string, NodeState>,
   cap: number,
 ): string[][] {
-  const placed = new Set(batches.flat());
-  for (const batch of batches) {
-    for (let last = batch.at(-1); last !== undefined && batch.length < cap;) {
-      const members = new Set(batch);
-      const tail: string = last;
-      const next = [...waiting].find((name) => {
-        if (placed.has(name)) return false;
-        const open = (deps.get(name) ?? []).filter((d) => state.get(d) !== 'done');
-        return open.includes(tail) && open.every((d) => members.has(d));
-      });
-      if (next !== undefined) {
-        batch.push(next);
-        placed.add(next);
-      }
-      last = next;
-    }
-  }
-  return batches;
+  return extendChains(batches, waiting, deps, state, cap, { line: true });
 }
 
 /** Splits `items` over up to `slots` batches of at most `maxBatch` each, evenly; the rest waits. */
@@ -277,7 +260,8 @@ export function shareOutInBlocks<T>(items: readonly T[], slots: number, maxBatch
 /**
  * Appends to each batch the waiting packages whose unpublished dependencies are
  * all in that batch (before them), up to `cap` per batch; repeated until
- * nothing more fits, so a chain can reach several levels down.
+ * nothing more fits, so a chain can reach several levels down. `line`: only a
+ * package that also depends on the batch's last member (see extendLinear).
  */
 export function extendChains(
   batches: string[][],
@@ -285,6 +269,7 @@ export function extendChains(
   deps: ReadonlyMap<string, readonly string[]>,
   state: ReadonlyMap<string, NodeState>,
   cap: number,
+  options: { line?: boolean } = {},
 ): string[][] {
   const home = new Map<string, number>();
   batches.forEach((batch, i) => batch.forEach((name) => home.set(name, i)));
@@ -305,6 +290,7 @@ export function extendChains(
       }
       const batch = only === undefined ? undefined : batches[only];
       if (!fits || only === undefined || !batch || batch.length >= cap) continue;
+      if (options.line === true && !(deps.get(name) ?? []).includes(batch.at(-1) ?? '')) continue;
       batch.push(name);
       home.set(name, only);
       grew = true;

@@ -1,6 +1,6 @@
 import type { InFlightLimit } from '../publish/in-flight.js';
 import { publishInOrder } from '../publish/scheduler.js';
-import type { PlannedTarget } from '../publish/publish-all.js';
+import { logsAcceptance, type PlannedTarget } from '../publish/publish-all.js';
 import type { PublisherAdapter } from '../publish/types.js';
 import type { ProvenanceSwitch } from '../provenance/switch.js';
 import { formatInvocation } from './events.js';
@@ -33,13 +33,14 @@ export async function dryRunCommands(
       )
     : undefined;
   const byName = new Map(targets.map((t) => [t.name, t]));
+  const logAcceptance = logsAcceptance(adapter, concurrency);
   await publishInOrder(
     targets.map((t) => ({ name: t.name, deps: t.deps })),
     {
       concurrency,
       batching: adapter.batching,
       chains: adapter.batchInOrder === true,
-      acceptsEarly: typeof adapter.acceptedIn === 'function' && !concurrency.chains,
+      acceptsEarly: logAcceptance,
       run: (names) => {
         const group = names.map((n) => byName.get(n)).filter((t): t is PlannedTarget => !!t);
         const tags = [...new Set(group.map((t) => t.tag))];
@@ -49,7 +50,7 @@ export async function dryRunCommands(
             {
               ...command,
               tag,
-              logAcceptance: typeof adapter.acceptedIn === 'function' && !concurrency.chains,
+              logAcceptance,
               ...(tarballs ? { tarballs } : {}),
             },
           );
