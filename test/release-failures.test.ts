@@ -73,41 +73,55 @@ function startSlowRelease(dir: string) {
 }
 
 describe('provenant release: failures', () => {
-  it('a failing package blocks its dependents, the rest go out verified, a re-run completes it without republishing', async () => {
-    const scope = '@e2e-fail';
-    const packages = fourPackages(scope).map((p) =>
-      p.name === `${scope}/b` ? { ...p, manifest: { scripts: failWhenAsked } } : p,
-    );
-    const dir = await fixture(rig, { packages });
-    const before = snapshot(dir);
+  // nearby: a, b, c chained in one npm process; remote: the same line a → b → c in one process
+  // with npm's http log, a accepted early, b failing
+  it.each(['nearby', 'remote'])(
+    '%s: a failing package blocks its dependents, the rest go out verified, a re-run completes it without republishing',
+    async (profile) => {
+      const scope = `@e2e-fail-${profile}`;
+      const packages = fourPackages(scope).map((p) =>
+        p.name === `${scope}/b` ? { ...p, manifest: { scripts: failWhenAsked } } : p,
+      );
+      const dir = await fixture(rig, { packages });
+      const before = snapshot(dir);
 
-    const first = await release(rig, dir, [], { FAIL_PUBLISH: '1', LEAKY_TOKEN: rig.registry.token });
-    expect(first.code, first.stderr).toBe(1);
-    expect(statuses(first)).toEqual({
-      [`${scope}/a`]: 'verified',
-      [`${scope}/b`]: 'failed',
-      [`${scope}/c`]: 'blocked',
-      [`${scope}/d`]: 'verified',
-    });
-    expect(codes(first, `${scope}/b`)).toEqual(['PUBLISH_FAILED']);
-    expect(codes(first, `${scope}/c`)).toEqual(['DEPENDENCY_BLOCKED']);
-    // the publisher's message is kept, the token it printed is not
-    expect(JSON.stringify(first.json)).toContain('cannot publish, token');
-    expect(first.stdout + first.stderr).not.toContain(rig.registry.token);
-    expect(snapshot(dir)).toEqual(before);
+      const network = { PROVENANT_NETWORK_PROFILE: profile };
+      const first = await release(rig, dir, [], {
+        ...network,
+        FAIL_PUBLISH: '1',
+        LEAKY_TOKEN: rig.registry.token,
+      });
+      expect(first.code, first.stderr).toBe(1);
+      expect(statuses(first)).toEqual({
+        [`${scope}/a`]: 'verified',
+        [`${scope}/b`]: 'failed',
+        [`${scope}/c`]: 'blocked',
+        [`${scope}/d`]: 'verified',
+      });
+      expect(codes(first, `${scope}/b`)).toEqual(['PUBLISH_FAILED']);
+      expect(codes(first, `${scope}/c`)).toEqual(['DEPENDENCY_BLOCKED']);
+      if (profile === 'remote') {
+        // the line went in one process, with npm's http log read for acceptances
+        expect(first.stderr).toMatch(/npm_config_loglevel=http .*npm publish -w \S+\/a -w \S+\/b -w \S+\/c /);
+      }
+      // the publisher's message is kept, the token it printed is not
+      expect(JSON.stringify(first.json)).toContain('cannot publish, token');
+      expect(first.stdout + first.stderr).not.toContain(rig.registry.token);
+      expect(snapshot(dir)).toEqual(before);
 
-    const second = await release(rig, dir);
-    expect(second.code, second.stderr).toBe(0);
-    expect(statuses(second)).toEqual({
-      [`${scope}/a`]: 'skipped',
-      [`${scope}/b`]: 'verified',
-      [`${scope}/c`]: 'verified',
-      [`${scope}/d`]: 'skipped',
-    });
-    expect(codes(second, `${scope}/a`)).toEqual(['ALREADY_PUBLISHED']);
-    expect(reportOf(second)?.packages.find((p) => p.name === `${scope}/a`)?.publish).toBeNull();
-    expect(snapshot(dir)).toEqual(before);
-  });
+      const second = await release(rig, dir, [], network);
+      expect(second.code, second.stderr).toBe(0);
+      expect(statuses(second)).toEqual({
+        [`${scope}/a`]: 'skipped',
+        [`${scope}/b`]: 'verified',
+        [`${scope}/c`]: 'verified',
+        [`${scope}/d`]: 'skipped',
+      });
+      expect(codes(second, `${scope}/a`)).toEqual(['ALREADY_PUBLISHED']);
+      expect(reportOf(second)?.packages.find((p) => p.name === `${scope}/a`)?.publish).toBeNull();
+      expect(snapshot(dir)).toEqual(before);
+    },
+  );
 
   it('SIGINT mid-release restores every file and exits 130', async () => {
     const packages = fourPackages('@e2e-int').map((p) => ({ ...p, manifest: { scripts: slowPublish } }));

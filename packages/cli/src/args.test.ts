@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProvenantError } from '@provenant/core';
 import { COMMON_FLAGS, choiceFlag, intFlag, parseCommandArgs } from './args.js';
+import { REGISTRY_READS, readsInFlight } from './common-options.js';
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -38,5 +39,13 @@ describe('args', () => {
     expect(codeOf(() => choiceFlag({ access: 'x' }, 'access', ['public', 'restricted'], 'public'))).toBe(
       'INVALID_FLAG_VALUE',
     );
+  });
+});
+
+describe('readsInFlight', () => {
+  it('--concurrency exactly when given; else 16 registry reads (about npm maxsockets)', () => {
+    expect(readsInFlight({}, { concurrency: 4 })).toBe(REGISTRY_READS);
+    expect(REGISTRY_READS).toBe(16);
+    expect(readsInFlight({ concurrency: '3' }, { concurrency: 3 })).toBe(3);
   });
 });
