@@ -197,9 +197,14 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
         const outcomes = await runOnce(group, early);
         const again: PlannedTarget[] = [];
         const unreported: PlannedTarget[] = [];
-        for (const target of group) {
-          const outcome = outcomes.get(target.name) ?? { kind: 'not-attempted' };
-          const settled = await settle(target, outcome);
+        // members settle side by side (a read each): the slot frees one read after the process ends
+        const settledAll = await Promise.all(
+          group.map(async (target) => {
+            const outcome = outcomes.get(target.name) ?? { kind: 'not-attempted' };
+            return { target, outcome, settled: await settle(target, outcome) };
+          }),
+        );
+        for (const { target, outcome, settled } of settledAll) {
           if (settled === 'again') {
             const whole = input.adapter.batching === 'whole' && !input.signal?.aborted;
             if (whole && outcome.kind === 'not-attempted') unreported.push(target);
