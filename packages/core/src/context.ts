@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 
 /**
  * Side effects reach the core through this context: environment, files,
@@ -35,6 +35,11 @@ export interface Context {
   fetch: typeof fetch;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The Node running this process (real path, `process.version`): a publisher's Node that
+   * is this very binary needs no `node --version` child. Only where `exec` is the real one.
+   */
+  runningNode?: { path: string; version: string } | undefined;
 }
 
 export const execReal: ExecFn = async (file, args, options) => {
@@ -93,6 +98,17 @@ export function readFileOrNull(path: string): string | null {
   }
 }
 
+function runningNode(): { path: string; version: string } | undefined {
+  try {
+    return { path: realpathSync(process.execPath), version: process.version };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The network's own fetch: reads through it may be repeated on another thread (`portable`). */
+export const networkFetch: typeof fetch = globalThis.fetch.bind(globalThis);
+
 export function nodeContext(overrides: Partial<Context> = {}): Context {
   const env = overrides.env ?? process.env;
   return {
@@ -107,7 +123,8 @@ export function nodeContext(overrides: Partial<Context> = {}): Context {
         env: options.extendEnv === false ? options.env : { ...env, ...options.env },
         extendEnv: false,
       }),
-    fetch: globalThis.fetch.bind(globalThis),
+    fetch: networkFetch,
+    runningNode: overrides.exec ? undefined : runningNode(),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...overrides,

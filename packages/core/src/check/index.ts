@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { detectCi, type CiEnvironment } from '../ci/index.js';
-import type { ExecFn } from '../context.js';
+import type { Context, ExecFn } from '../context.js';
 import { discoverWorkspace } from '../discover/index.js';
 import type { Workspace } from '../discover/types.js';
 import { planRelease, type ReleasePlan } from '../plan/index.js';
@@ -61,6 +61,8 @@ export interface CheckContext {
   now?: () => number;
   /** Waits between registry retries; default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** The Node running this process: a publisher on it needs no `node --version` child. */
+  runningNode?: Context['runningNode'];
   /** Replaces the registry client (tests, or a shared client in `release`). */
   packuments?: (registry: string, auth: RegistryAuth) => PackumentSource;
 }
@@ -148,6 +150,8 @@ export async function checkWorkspace(options: CheckOptions, ctx: CheckContext): 
       exists,
       readFile: ctx.readFile,
       env: ctx.env,
+      runningNode: ctx.runningNode,
+      realpath: realpathSync,
     }),
   ]);
 

@@ -216,6 +216,44 @@ describe('detectPublisher', () => {
     expect(calls).toContain('/usr/bin/npm --version');
   });
 
+  it('the Node running Provenant (behind a symlink) needs no `node --version`; another Node does', async () => {
+    const calls: string[] = [];
+    const exec: ExecFn = (file, args) => {
+      calls.push(`${file} ${args.join(' ')}`);
+      const out = {
+        '/tools/pnpm11/pnpm': '11.28.11',
+        '/tools/pnpm11/node': 'v22.23.5',
+        '/usr/bin/npm': '11.19.1',
+      }[file];
+      return Promise.resolve(
+        out
+          ? { exitCode: 0, stdout: out, stderr: '' }
+          : { exitCode: 127, stdout: '', stderr: '', failedToStart: 'ENOENT' },
+      );
+    };
+    const files = ['/tools/pnpm11/pnpm', '/tools/pnpm11/node', '/usr/bin/npm', '/repo/pnpm-lock.yaml'];
+    const detect = (running: string) =>
+      detectPublisher({
+        root: '/repo',
+        rootManifest: {},
+        readFile: () => null,
+        ...pathFs(files),
+        exec,
+        runningNode: { path: running, version: 'v24.12.0' },
+        realpath: (p) => (p === '/tools/pnpm11/node' ? '/opt/node-24/bin/node' : p),
+      });
+    expect((await detect('/opt/node-24/bin/node')).publisher?.node).toEqual({
+      bin: '/tools/pnpm11/node',
+      version: '24.12.0',
+    });
+    expect(calls).not.toContain('/tools/pnpm11/node --version');
+    expect((await detect('/usr/bin/node')).publisher?.node).toEqual({
+      bin: '/tools/pnpm11/node',
+      version: '22.23.5',
+    });
+    expect(calls).toContain('/tools/pnpm11/node --version');
+  });
+
   it('packageManager: a version that cannot run is named in the error; another version running is a warning', async () => {
     const missing = await detectPublisher({
       ...base,

@@ -47,6 +47,18 @@ export interface DetectPublisherInput {
   /** The `#!` line of an executable (tests pass a fake). */
   readHead?: (path: string) => string | null;
   timeoutMs?: number;
+  /** The Node running this process (Context's `runningNode`): its version needs no child. */
+  runningNode?: { path: string; version: string } | undefined;
+  /** A binary's real path, to recognise `runningNode` behind a symlink. */
+  realpath?: (path: string) => string;
+}
+
+function realpathOr(path: string, realpath: ((path: string) => string) | undefined): string | null {
+  try {
+    return realpath ? realpath(path) : path;
+  } catch {
+    return null;
+  }
 }
 
 /** `pnpm@9.15.9+sha512.…` → { name, version }; null for anything else. */
@@ -72,6 +84,8 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
     return known;
   };
   const askVersion = async (bin: string): Promise<string | null> => {
+    if (input.runningNode && isAbsolute(bin) && realpathOr(bin, input.realpath) === input.runningNode.path)
+      return parseVersionOutput(input.runningNode.version);
     const result = await input.exec(bin, ['--version'], {
       cwd: input.root,
       // corepack must not stop to ask whether it may download a package manager.

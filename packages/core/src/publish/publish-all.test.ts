@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ExecFn } from '../context.js';
 import { changesetsAdapter } from './changesets.js';
+import { fixedInFlight } from './in-flight.js';
 import { pnpmAdapter } from './pnpm.js';
 import { publishAll } from './publish-all.js';
 import { fakeNpm, input, target } from './test-support/fake-npm.js';
@@ -264,5 +265,29 @@ describe('publishAll under a rate limit (fake clock)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('publishAll settling', () => {
+  it("a batch's members are settled side by side: one read's wait, not one per member", async () => {
+    const fake = fakeNpm();
+    let reading = 0;
+    let most = 0;
+    const getPackument = async (name: string) => {
+      reading += 1;
+      most = Math.max(most, reading);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      reading -= 1;
+      return fake.getPackument(name);
+    };
+    const records = await publishAll(
+      input(fake, [target('a'), target('b', ['a']), target('c', ['b']), target('d')], {
+        concurrency: fixedInFlight(1, true),
+        getPackument,
+      }),
+    );
+    expect(fake.runs).toHaveLength(1);
+    expect(most).toBe(4);
+    expect([...records.values()].map((r) => r.state)).toEqual(Array(4).fill('published'));
   });
 });

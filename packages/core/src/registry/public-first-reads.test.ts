@@ -58,4 +58,25 @@ describe('publicFirstReads', () => {
     expect(await reads(false).getJson('private')).toBeNull();
     expect(await reads(true).getJson('missing')).toBeNull();
   });
+  it("describes itself for another thread only when its fetch is the network's own; a size cap holds", async () => {
+    expect(reads(true).portable?.()).toBeNull();
+    const portable = publicFirstReads({
+      registry: url,
+      auth: { kind: 'token', token: 's3cret-token' },
+      concurrency: 2,
+      timeoutMs: 7000,
+      retry: { retries: 1 },
+      fetch,
+      sleep: () => Promise.resolve(),
+      now: Date.now,
+      portable: true,
+    });
+    expect(portable.portable?.()).toEqual({
+      registry: url,
+      auth: { kind: 'token', token: 's3cret-token' },
+      timeoutMs: 7000,
+      retry: { retries: 1 },
+    });
+    await expect(portable.getBuffer('public', { maxBytes: 4 })).rejects.toThrow(/4-byte limit/);
+  });
 });

@@ -1,12 +1,26 @@
 import { RegistryClient, RegistryResponseError, type RegistryClientOptions } from './client.js';
+import type { RetryPolicy } from './http-retry.js';
 import type { RegistryAuth } from './npm-config.js';
 import type { Packument } from './packument.js';
 
 export interface RegistryReads {
   getJson(pathOrUrl: string): Promise<unknown>;
-  getBuffer(pathOrUrl: string): Promise<Buffer | null>;
+  getBuffer(pathOrUrl: string, options?: { maxBytes?: number }): Promise<Buffer | null>;
   getPackument(name: string): Promise<Packument | null>;
   packumentPath(name: string): string;
+  /**
+   * The same reads as plain data, for another thread (a verification thread) to repeat
+   * with its own fetch; null when they go through a fetch of the caller's (a test's).
+   */
+  portable?(): PortableReads | null;
+}
+
+/** What a thread needs to read from the registry exactly as these reads do. */
+export interface PortableReads {
+  registry: string;
+  auth: RegistryAuth;
+  timeoutMs: number;
+  retry?: Partial<RetryPolicy> | undefined;
 }
 
 /**
@@ -26,6 +40,8 @@ export function publicFirstReads(options: {
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** `fetch` is the network's own (Context's `networkFetch`), so another thread may read alike. */
+  portable?: boolean;
 }): RegistryReads {
   const base = {
     registry: options.registry,
@@ -51,8 +67,12 @@ export function publicFirstReads(options: {
   };
   return {
     getJson: (path) => withFallback((c) => c.getJson(path)),
-    getBuffer: (path) => withFallback((c) => c.getBuffer(path)),
+    getBuffer: (path, opts) => withFallback((c) => c.getBuffer(path, opts)),
     getPackument: (name) => withFallback((c) => c.getPackument(name)),
     packumentPath: (name) => anonymous.packumentPath(name),
+    portable: () =>
+      options.portable === true
+        ? { registry: options.registry, auth: options.auth, timeoutMs: base.timeoutMs, retry: options.retry }
+        : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../check/index.js';
-import type { Context } from '../context.js';
+import { networkFetch, type Context } from '../context.js';
 import type { PlannedTarget } from '../publish/publish-all.js';
 import { authFor, readNpmConfig } from '../registry/npm-config.js';
 import { publicFirstReads, type RegistryReads } from '../registry/public-first-reads.js';
@@ -36,5 +36,6 @@ export function registryReads(
     fetch: ctx.fetch,
     sleep: ctx.sleep,
     now: ctx.now,
+    portable: ctx.fetch === networkFetch,
   });
 }

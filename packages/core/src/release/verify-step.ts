@@ -56,9 +56,10 @@ export function startVerifyStep(
       primed.delete(path);
       return hit ? Promise.resolve(hit) : deps.client.getJson(path);
     },
-    getBuffer: (path) => deps.client.getBuffer(path),
+    getBuffer: (path, opts) => deps.client.getBuffer(path, opts),
     getPackument: (name) => deps.client.getPackument(name),
     packumentPath: (name) => deps.client.packumentPath(name),
+    portable: () => deps.client.portable?.() ?? null,
   };
   let trust: Promise<VerificationTrust> | null = null;
   const pending: Array<Promise<PackageReport[]>> = [];

@@ -3,8 +3,11 @@
  * compiled worker (dist/), so `pnpm build` comes first (as in `pnpm test`).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isProvenantError } from '../errors.js';
 import { loadEmbeddedTrust } from '../trust/index.js';
 import type { VersionInput } from './types.js';
 import { createVerifyPool } from './verify-pool.js';
@@ -54,6 +57,49 @@ describe.runIf(built)('createVerifyPool', { timeout: 60_000 }, async () => {
     expect(there[0]).toEqual(here);
     expect(there[1]).toEqual(here);
   });
+
+  it.runIf(existsSync(FIXTURE))(
+    'reads the attestations document there: the verdict, a 404 and a failing registry as here',
+    async () => {
+      const { attestationsDoc, ...input } = fixtureInput();
+      const seen: string[] = [];
+      const server = createServer((req, res) => {
+        seen.push(`${req.url} ${req.headers.authorization ?? 'anonymous'}`);
+        if (req.url === '/-/npm/v1/attestations/x@1.0.0') res.writeHead(200).end(attestationsDoc as Buffer);
+        else if (req.url === '/broken') res.writeHead(500).end('no');
+        else res.writeHead(404).end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const read = (path: string) => ({
+          reads: {
+            registry: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+            auth: { kind: 'token' as const, token: 'npm_secret' },
+            timeoutMs: 5000,
+            retry: { retries: 0 },
+          },
+          path,
+          maxBytes: 4 * 1024 * 1024,
+        });
+        const verifyReading = pool.verifyReading?.bind(pool);
+        expect(verifyReading).toBeDefined();
+        const there = await verifyReading?.(input, read('/-/npm/v1/attestations/x@1.0.0'), {});
+        expect(there).toEqual(verifyVersion({ ...input, attestationsDoc }, trust, {}));
+        expect(there?.verification.provenance).toBe('verified');
+        // public reads go out without the token (public-first-reads.ts), as on this thread
+        expect(seen).toEqual(['/-/npm/v1/attestations/x@1.0.0 anonymous']);
+        expect(await verifyReading?.(input, read('/-/npm/v1/attestations/x@2.0.0'), {})).toBeNull();
+        const failed = await verifyReading?.(input, read('/broken'), {}).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(isProvenantError(failed) && failed.code).toBe('REGISTRY_BAD_RESPONSE');
+        expect(isProvenantError(failed) && failed.message).toContain('HTTP 500');
+      } finally {
+        server.close();
+      }
+    },
+  );
 
   it('a document that is not JSON is the same problem there', async () => {
     const input: VersionInput = {

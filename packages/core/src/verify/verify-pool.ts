@@ -2,9 +2,29 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ProvenantError, type ErrorCode } from '../errors.js';
+import type { PortableReads } from '../registry/public-first-reads.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import type { IdentityPolicy, VersionInput, VersionVerification } from './types.js';
 import { verifyVersion } from './verify-version.js';
+
+/** An attestations document a verification thread reads itself. */
+export interface AttestationsRead {
+  reads: PortableReads;
+  path: string;
+  maxBytes: number;
+}
+
+/** A thread's answer to one job. */
+export interface VerifyReply {
+  id: number;
+  result?: VersionVerification;
+  /** The registry has no such document (404). */
+  missing?: true;
+  /** Reading the document failed: a ProvenantError, rebuilt on this side. */
+  readError?: { code: ErrorCode; message: string; hint: string | null };
+  error?: string;
+}
 
 /**
  * Sigstore verification is CPU-bound (~15 ms a version, mostly ASN.1 and
@@ -15,6 +35,16 @@ import { verifyVersion } from './verify-version.js';
  */
 export interface VerifyPool {
   verify(input: VersionInput, policy: IdentityPolicy): Promise<VersionVerification>;
+  /**
+   * Reads the attestations document on a verification thread and verifies it there, so
+   * this thread neither fetches nor buffers it; null when the registry has none (404).
+   * Only pools with threads have it.
+   */
+  verifyReading?(
+    input: Omit<VersionInput, 'attestationsDoc'>,
+    read: AttestationsRead,
+    policy: IdentityPolicy,
+  ): Promise<VersionVerification | null>;
   /** Stops the threads: call once every verification has settled. */
   close(): Promise<void>;
 }
@@ -57,10 +87,7 @@ export function createVerifyPool(
   if (!existsSync(fileURLToPath(workerUrl))) return inThreadPool(trust);
   const size = Math.max(1, options.threads ?? availableParallelism());
   const workers: Array<{ worker: Worker; busy: number }> = [];
-  const waiting = new Map<
-    number,
-    { resolve: (v: VersionVerification) => void; reject: (e: Error) => void }
-  >();
+  const waiting = new Map<number, { resolve: (m: VerifyReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
 
   const spawn = () => {
@@ -70,13 +97,12 @@ export function createVerifyPool(
     // an idle thread must not hold the process open (a busy one does: see verify())
     worker.unref();
     const slot = { worker, busy: 0 };
-    worker.on('message', (m: { id: number; result?: VersionVerification; error?: string }) => {
+    worker.on('message', (m: VerifyReply) => {
       slot.busy -= 1;
       if (slot.busy === 0) worker.unref();
       const pending = waiting.get(m.id);
       waiting.delete(m.id);
-      if (m.result) pending?.resolve(m.result);
-      else pending?.reject(new Error(m.error ?? 'verification thread failed'));
+      pending?.resolve(m);
     });
     worker.on('error', (error) => {
       for (const [id, pending] of waiting) {
@@ -88,18 +114,30 @@ export function createVerifyPool(
     return slot;
   };
 
+  const send = (job: { input: VersionInput; policy: IdentityPolicy; read?: AttestationsRead }) => {
+    const idle = workers.find((w) => w.busy === 0);
+    const slot =
+      idle ?? (workers.length < size ? spawn() : workers.reduce((a, b) => (b.busy < a.busy ? b : a)));
+    const id = nextId++;
+    if (slot.busy === 0) slot.worker.ref();
+    slot.busy += 1;
+    return new Promise<VerifyReply>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, ...job });
+    });
+  };
+  const resultOf = (m: VerifyReply): VersionVerification => {
+    if (m.readError)
+      throw new ProvenantError(m.readError.code, m.readError.message, { hint: m.readError.hint });
+    if (!m.result) throw new Error(m.error ?? 'verification thread failed');
+    return m.result;
+  };
+
   return {
-    verify(input, policy) {
-      const idle = workers.find((w) => w.busy === 0);
-      const slot =
-        idle ?? (workers.length < size ? spawn() : workers.reduce((a, b) => (b.busy < a.busy ? b : a)));
-      const id = nextId++;
-      if (slot.busy === 0) slot.worker.ref();
-      slot.busy += 1;
-      return new Promise<VersionVerification>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        slot.worker.postMessage({ id, input, policy });
-      });
+    verify: async (input, policy) => resultOf(await send({ input, policy })),
+    async verifyReading(input, read, policy) {
+      const reply = await send({ input: { ...input, attestationsDoc: null }, policy, read });
+      return reply.missing ? null : resultOf(reply);
     },
     async close() {
       await Promise.all(workers.map((w) => w.worker.terminate()));

@@ -1,16 +1,19 @@
 import pLimit from 'p-limit';
 import npa from 'npm-package-arg';
-import semver from 'semver';
 import { isProvenantError, messageOf } from '../errors.js';
 import { hasError, problem, type Problem } from '../problems.js';
-import type { Packument, PackumentVersion } from '../registry/packument.js';
+import type { Packument } from '../registry/packument.js';
+import type { PortableReads } from '../registry/public-first-reads.js';
 import type { PackageReport } from '../report/types.js';
 import { normalizeRepositoryUrl } from '../repository-url.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
-import type { IdentityPolicy, VersionDist } from './types.js';
+import type { IdentityPolicy, VersionInput, VersionVerification } from './types.js';
 import { trustedPublisherOf } from './identity.js';
-import { inThreadPool, verifyPoolFor, type VerifyPool } from './verify-pool.js';
+import { inThreadPool, verifyPoolFor, type AttestationsRead, type VerifyPool } from './verify-pool.js';
+import { fetchVersion, MAX_ATTESTATIONS_BYTES } from './fetch-version.js';
 import { verifyVersion } from './verify-version.js';
+
+export { MAX_ATTESTATIONS_BYTES } from './fetch-version.js';
 
 /** The registry client's surface the verifier needs (`registry/client.ts` implements it). */
 export interface VerifyRegistry {
@@ -18,6 +21,8 @@ export interface VerifyRegistry {
   getJson(pathOrUrl: string): Promise<unknown>;
   getBuffer(pathOrUrl: string, options?: { maxBytes?: number }): Promise<Buffer | null>;
   packumentPath(name: string): string;
+  /** The same reads as plain data, for a verification thread to read attestations itself. */
+  portable?(): PortableReads | null;
 }
 
 export interface VersionSpec {
@@ -53,12 +58,6 @@ export interface VerifyVersionsDeps {
 /** From this many versions on, verification threads pay for their start-up (~50 ms each). */
 const THREADS_FROM = 8;
 
-/**
- * Real attestations documents are ~10–20 KB (two bundles). Anything far bigger is
- * refused unread rather than buffered and parsed: a padded document must not verify.
- */
-export const MAX_ATTESTATIONS_BYTES = 4 * 1024 * 1024;
-
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 15_000;
 
@@ -83,6 +82,8 @@ export async function verifyVersions(
     deps,
     options,
     pool,
+    // threads that can read as this client does fetch each attestations document themselves
+    remote: pool.verifyReading ? (deps.client.portable?.() ?? null) : null,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: deps.now ?? Date.now,
   };
@@ -103,6 +104,7 @@ interface Run {
   deps: VerifyVersionsDeps;
   options: VerifyVersionsOptions;
   pool: VerifyPool;
+  remote: PortableReads | null;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -125,11 +127,12 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
   });
   try {
     for (let attempt = 0; ; attempt++) {
-      const fetched = await fetchVersion(spec, client, run.packuments);
+      const fetched = await fetchVersion(spec, client, run.packuments, run.remote === null);
       const waitable =
         fetched.kind === 'missing-version' || (fetched.kind === 'found' && fetched.attestationsDoc === null);
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
-      if (waitable && run.now() + delay <= deadline) {
+      const canWait = run.now() + delay <= deadline;
+      if (waitable && canWait) {
         await run.sleep(delay);
         continue;
       }
@@ -168,16 +171,21 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
         expectRef: run.options.expectRef,
         expectIssuer: run.options.expectIssuer,
       };
-      const input = {
-        name: spec.name,
-        version,
-        dist,
-        attestationsDoc: fetched.attestationsDoc,
-        tarballBytes,
-        publishedAt: fetched.publishedAt,
-      };
-      // a thread that died is no verdict: verify here instead
-      const result = await run.pool.verify(input, policy).catch(() => verifyVersion(input, trust, policy));
+      const base = { name: spec.name, version, dist, tarballBytes, publishedAt: fetched.publishedAt };
+      let result: VersionVerification;
+      if (fetched.attestationsDoc === undefined && run.remote) {
+        const read = { reads: run.remote, path: fetched.attestationsPath, maxBytes: MAX_ATTESTATIONS_BYTES };
+        const there = await verifyReading(run, base, read, policy);
+        if (there === null && canWait) {
+          await run.sleep(delay);
+          continue;
+        }
+        result = there ?? verifyVersion({ ...base, attestationsDoc: null }, trust, policy);
+      } else {
+        const input: VersionInput = { ...base, attestationsDoc: fetched.attestationsDoc ?? null };
+        // a thread that died is no verdict: verify here instead
+        result = await run.pool.verify(input, policy).catch(() => verifyVersion(input, trust, policy));
+      }
       const trustedPublisher = trustedPublisherOf(manifest);
       if (result.verification.identity) result.verification.identity.trustedPublisher = trustedPublisher;
       if (run.options.expectTrustedPublisher && trustedPublisher === null) {
@@ -213,58 +221,24 @@ async function verifyOne(spec: VersionSpec, run: Run): Promise<PackageReport> {
   }
 }
 
-type Fetched =
-  | { kind: 'missing-package' | 'missing-version'; message: string }
-  | {
-      kind: 'found';
-      version: string;
-      manifest: PackumentVersion;
-      dist: VersionDist;
-      publishedAt: Date | null;
-      /** Raw bytes (parsed by the verifier, so non-JSON is a clean problem), or null on 404. */
-      attestationsDoc: Buffer | null;
-    };
-
-async function fetchVersion(
-  spec: VersionSpec,
-  client: VerifyRegistry,
-  packuments: Map<string, Promise<Packument | null>>,
-): Promise<Fetched> {
-  let read = packuments.get(spec.name);
-  if (!read) {
-    read = client.getJson(client.packumentPath(spec.name)) as Promise<Packument | null>;
-    packuments.set(spec.name, read);
+/**
+ * Verifies on a thread that reads the attestations document itself; null when the
+ * registry has none. A registry failure is thrown as it would be here; a thread that
+ * died is no verdict, so this thread reads and verifies instead.
+ */
+async function verifyReading(
+  run: Run,
+  base: Omit<VersionInput, 'attestationsDoc'>,
+  read: AttestationsRead,
+  policy: IdentityPolicy,
+): Promise<VersionVerification | null> {
+  try {
+    return await (run.pool.verifyReading as NonNullable<VerifyPool['verifyReading']>)(base, read, policy);
+  } catch (error) {
+    if (isProvenantError(error)) throw error;
+    const doc = await run.deps.client.getBuffer(read.path, { maxBytes: read.maxBytes });
+    return doc === null ? null : verifyVersion({ ...base, attestationsDoc: doc }, run.deps.trust, policy);
   }
-  const packument = await read.catch((error: unknown) => {
-    packuments.delete(spec.name);
-    throw error;
-  });
-  // what is not there yet (a version published seconds ago) is read afresh next time
-  const forget = () => packuments.get(spec.name) === read && packuments.delete(spec.name);
-  if (packument === null || typeof packument !== 'object') {
-    forget();
-    return { kind: 'missing-package', message: `${spec.name} is not in the registry` };
-  }
-  const wanted = spec.version ?? 'latest';
-  const version = semver.valid(wanted) ? wanted : packument['dist-tags']?.[wanted];
-  const manifest = version ? packument.versions?.[version] : undefined;
-  if (!version || !manifest) {
-    forget();
-    return { kind: 'missing-version', message: `${spec.name}@${wanted} is not in the registry` };
-  }
-  const rawDist = manifest.dist ?? {};
-  const dist: VersionDist = {
-    integrity: rawDist.integrity ?? '',
-    tarball: rawDist.tarball ?? '',
-    attestations: rawDist.attestations,
-    signatures: rawDist.signatures?.map((s) => ({ keyid: String(s.keyid), sig: String(s.sig) })),
-  };
-  const path =
-    rawDist.attestations?.url ?? `/-/npm/v1/attestations/${client.packumentPath(spec.name)}@${version}`;
-  const attestationsDoc = await client.getBuffer(path, { maxBytes: MAX_ATTESTATIONS_BYTES });
-  const time = packument.time?.[version];
-  const publishedAt = time && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
-  return { kind: 'found', version, manifest, dist, publishedAt, attestationsDoc };
 }
 
 /** `name@version`, `@scope/name@version`, `name` (latest) or `name@tag`. */
