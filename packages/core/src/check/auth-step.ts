@@ -58,6 +58,7 @@ export async function checkAuth(input: AuthStepInput): Promise<AuthStep> {
     timeoutMs: input.timeoutMs,
     concurrency: input.concurrency,
     names: packages.map((p) => p.name),
+    absent: new Set(packages.filter((p) => p.exists === false).map((p) => p.name)),
   });
   const plan = planAuth({
     mode: input.mode,

@@ -13,6 +13,8 @@ export interface OidcProbeInput {
   concurrency: number;
   /** The packages to publish. */
   names: readonly string[];
+  /** Those of them the registry does not have (their packument read answered 404). */
+  absent?: ReadonlySet<string>;
 }
 
 export interface OidcProbe {
@@ -27,6 +29,9 @@ export interface OidcProbe {
  * learn whether a trusted publisher matches (SPEC §7). The tokens it mints
  * are dropped (and registered for redaction). The first package goes alone:
  * a registry without the endpoint is then asked once, not once per package.
+ * A package the registry does not have cannot have a trusted publisher: when
+ * one such package's exchange answers 404, the others not on the registry
+ * are not asked again (a new monorepo's first release would ask once per package).
  */
 export async function probeOidc(input: OidcProbeInput): Promise<OidcProbe> {
   const exchanges = new Map<string, ExchangeOutcome>();
@@ -42,14 +47,19 @@ export async function probeOidc(input: OidcProbeInput): Promise<OidcProbe> {
       fetch: input.fetch,
       timeoutMs: input.timeoutMs,
     });
-  const [first, ...rest] = input.names;
-  const firstOutcome = await exchange(first!);
-  exchanges.set(first!, firstOutcome);
+  const absent = input.absent ?? new Set<string>();
+  const first = input.names.find((name) => absent.has(name)) ?? (input.names[0] as string);
+  const rest = input.names.filter((name) => name !== first);
+  const firstOutcome = await exchange(first);
+  exchanges.set(first, firstOutcome);
   if (firstOutcome.kind === 'not-implemented' || firstOutcome.kind === 'unreachable') {
     for (const name of rest) exchanges.set(name, firstOutcome);
     return { idToken, exchanges };
   }
+  const known = absent.has(first) && firstOutcome.kind === 'not-found';
+  const asked = known ? rest.filter((name) => !absent.has(name)) : rest;
+  if (known) for (const name of rest) if (absent.has(name)) exchanges.set(name, firstOutcome);
   const limit = pLimit(Math.max(1, input.concurrency));
-  await Promise.all(rest.map((name) => limit(async () => exchanges.set(name, await exchange(name)))));
+  await Promise.all(asked.map((name) => limit(async () => exchanges.set(name, await exchange(name)))));
   return { idToken, exchanges };
 }
