@@ -48,7 +48,7 @@ export async function probeOidc(input: OidcProbeInput): Promise<OidcProbe> {
       timeoutMs: input.timeoutMs,
     });
   const absent = input.absent ?? new Set<string>();
-  const first = input.names.find((name) => absent.has(name)) ?? (input.names[0] as string);
+  const first = input.names.find((name) => absent.has(name)) ?? input.names[0];
   const rest = input.names.filter((name) => name !== first);
   const firstOutcome = await exchange(first);
   exchanges.set(first, firstOutcome);
