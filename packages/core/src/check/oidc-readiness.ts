@@ -49,6 +49,7 @@ export async function probeOidc(input: OidcProbeInput): Promise<OidcProbe> {
     });
   const absent = input.absent ?? new Set<string>();
   const first = input.names.find((name) => absent.has(name)) ?? input.names[0];
+  if (first === undefined) return { idToken, exchanges };
   const rest = input.names.filter((name) => name !== first);
   const firstOutcome = await exchange(first);
   exchanges.set(first, firstOutcome);
