@@ -9,7 +9,7 @@ import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import type { IdentityPolicy } from '../verify/types.js';
 import { verifyPackages } from '../verify/verify-packages.js';
-import { verifyPoolFor } from '../verify/verify-pool.js';
+import { releaseVerifyThreads, verifyPoolFor } from '../verify/verify-pool.js';
 
 export interface VerifyStepOptions {
   policy: IdentityPolicy;
@@ -83,7 +83,7 @@ export function startVerifyStep(
           {
             client,
             trust: material,
-            pool: verifyPoolFor(material),
+            pool: verifyPoolFor(material, releaseVerifyThreads()),
             sleep: deps.sleep,
             now: deps.now,
             onResult: (report) => deps.onResult(flagDroppedProvenance(report, deps.sw)),

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isProvenantError } from '../errors.js';
 import { loadEmbeddedTrust } from '../trust/index.js';
 import type { VersionInput } from './types.js';
-import { createVerifyPool } from './verify-pool.js';
+import { createVerifyPool, releaseVerifyThreads } from './verify-pool.js';
 import { verifyVersion } from './verify-version.js';
 
 const workerUrl = new URL('../../dist/verify/verify-worker.js', import.meta.url);
@@ -127,4 +127,8 @@ it('without a compiled worker the pool verifies on this thread', async () => {
   };
   expect((await pool.verify(input, {})).problems.map((p) => p.code)).toContain('ATTESTATIONS_MISSING');
   await pool.close();
+});
+
+it('a release verifies on half the cores (its publishers hold the rest), at least one', () => {
+  expect([1, 2, 3, 4, 8].map((cores) => releaseVerifyThreads(cores))).toEqual([1, 1, 1, 2, 4]);
 });
