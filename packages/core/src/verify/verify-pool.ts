@@ -76,6 +76,9 @@ export function releaseVerifyThreads(cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / 2));
 }
 
+/** A verification thread's young generation (short-lived parse garbage), in MB. */
+const YOUNG_GENERATION_MB = 8;
+
 const WORKER_URL = new URL('./verify-worker.js', import.meta.url);
 
 /** Verifies on this thread: few versions, or no compiled worker (tests run from src/). */
@@ -104,6 +107,9 @@ export function createVerifyPool(
   const spawn = () => {
     const worker = new Worker(workerUrl, {
       workerData: { ...trust.documents, source: trust.source },
+      // A thread's nursery otherwise grows to V8's default (48 MB): a 200-package release
+      // peaked at 203–208 MB RSS with it, 165 MB with 8 MB, and `verify` ran as fast.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     // an idle thread must not hold the process open (a busy one does: see verify())
     worker.unref();
