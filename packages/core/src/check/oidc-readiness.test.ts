@@ -26,12 +26,12 @@ function exchangeFetch(answer: (name: string) => number, asked: string[]): typeo
   }) as typeof fetch;
 }
 
-const probe = (fetch: typeof fetch, absent: string[]) =>
+const probe = (fetchImpl: typeof globalThis.fetch, absent: string[]) =>
   probeOidc({
     mode: 'auto',
     registry: 'https://registry.npmjs.org/',
     env: { NPM_ID_TOKEN: ID_TOKEN },
-    fetch,
+    fetch: fetchImpl,
     timeoutMs: 5000,
     concurrency: 4,
     names: ['a', 'b', 'c', 'd'],

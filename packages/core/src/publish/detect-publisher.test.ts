@@ -254,6 +254,36 @@ describe('detectPublisher', () => {
     expect(calls).toContain('/tools/pnpm11/node --version');
   });
 
+  it("an npm that resolves into its own package: its manifest's version, without `npm --version`", async () => {
+    const calls: string[] = [];
+    const manifests: Record<string, string> = {
+      '/usr/lib/node_modules/npm/package.json': '{"name":"npm","version":"11.19.1"}',
+      '/opt/other/node_modules/npm/package.json': '{"name":"not-npm","version":"1.0.0"}',
+    };
+    const detect = (target: string) =>
+      detectPublisher({
+        root: '/repo',
+        rootManifest: {},
+        readFile: (p) => manifests[p] ?? null,
+        ...pathFs(['/usr/bin/npm']),
+        exec: fakeExec({ npm: '10.0.0', node: 'v20.20.2' }, calls),
+        realpath: (p) => (p === '/usr/bin/npm' ? target : p),
+      });
+    const linked = await detect('/usr/lib/node_modules/npm/bin/npm-cli.js');
+    expect(linked.publisher).toMatchObject({ name: 'npm', version: '11.19.1', bin: '/usr/bin/npm' });
+    expect(linked.npmVersion).toBe('11.19.1');
+    expect(calls).not.toContain('/usr/bin/npm --version');
+    // a corepack shim, or a manifest that is not npm's: the binary is asked
+    for (const target of [
+      '/usr/lib/node_modules/corepack/dist/npm.js',
+      '/opt/other/node_modules/npm/bin/npm-cli.js',
+    ]) {
+      calls.length = 0;
+      expect((await detect(target)).publisher?.version).toBe('10.0.0');
+      expect(calls).toContain('/usr/bin/npm --version');
+    }
+  });
+
   it('packageManager: a version that cannot run is named in the error; another version running is a warning', async () => {
     const missing = await detectPublisher({
       ...base,

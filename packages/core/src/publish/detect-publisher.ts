@@ -1,8 +1,8 @@
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { ExecFn } from '../context.js';
 import { problem, type Problem } from '../problems.js';
 import type { PublisherName } from '../report/types.js';
-import { findOnPath, nodeForBin, resolvePublisherBin } from './publisher-bin.js';
+import { findOnPath, nodeForBin, npmVersionFromPackage, resolvePublisherBin } from './publisher-bin.js';
 import { choosePublisher, readPublisherFacts } from './publisher-facts.js';
 import type { PublisherVersion } from './switches.js';
 
@@ -49,7 +49,10 @@ export interface DetectPublisherInput {
   timeoutMs?: number;
   /** The Node running this process (Context's `runningNode`): its version needs no child. */
   runningNode?: { path: string; version: string } | undefined;
-  /** A binary's real path, to recognise `runningNode` behind a symlink. */
+  /**
+   * A binary's real path: recognises `runningNode` behind a symlink, and an npm that
+   * resolves into its own package (its version read from its manifest, no child).
+   */
   realpath?: (path: string) => string;
 }
 
@@ -86,6 +89,11 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
   const askVersion = async (bin: string): Promise<string | null> => {
     if (input.runningNode && isAbsolute(bin) && realpathOr(bin, input.realpath) === input.runningNode.path)
       return parseVersionOutput(input.runningNode.version);
+    const installed =
+      input.realpath && basename(bin) === 'npm'
+        ? npmVersionFromPackage(bin, input.realpath, input.readFile)
+        : null;
+    if (installed) return installed;
     const result = await input.exec(bin, ['--version'], {
       cwd: input.root,
       // corepack must not stop to ask whether it may download a package manager.

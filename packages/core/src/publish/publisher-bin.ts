@@ -78,3 +78,38 @@ function readHead(path: string): string | null {
     if (fd !== null) closeSync(fd);
   }
 }
+
+/**
+ * The version of an npm whose binary resolves into its own package
+ * (`…/node_modules/npm/bin/npm-cli.js`, as Node's installers lay it out), read
+ * from that package's manifest instead of starting npm for `--version` (a whole
+ * npm start-up, and a child process forked from ours). Null for anything else
+ * — a wrapper script, a corepack shim, an unreadable manifest —: ask the binary.
+ */
+export function npmVersionFromPackage(
+  bin: string,
+  realpath: (path: string) => string,
+  readFile: (path: string) => string | null,
+): string | null {
+  let target: string;
+  try {
+    target = realpath(bin);
+  } catch {
+    return null;
+  }
+  const match = /^(.*[\\/]node_modules[\\/]npm)[\\/]bin[\\/]npm-cli\.js$/.exec(target);
+  if (!match?.[1]) return null;
+  try {
+    const manifest = JSON.parse(readFile(join(match[1], 'package.json')) ?? 'null') as {
+      name?: unknown;
+      version?: unknown;
+    } | null;
+    return manifest?.name === 'npm' &&
+      typeof manifest.version === 'string' &&
+      /^\d+\.\d+\.\d+/.test(manifest.version)
+      ? manifest.version
+      : null;
+  } catch {
+    return null;
+  }
+}
