@@ -6,6 +6,7 @@ import { publishAll, type PublishAllInput } from './publish-all.js';
 import {
   extendChains,
   extendLinear,
+  mergeShortChains,
   publishInOrder,
   shareOutInBlocks,
   type ScheduleNode,
@@ -61,7 +62,7 @@ describe('chains (a batch carries packages after their own dependencies)', () =>
     ]);
   });
 
-  it('the 60-package DAG over 2 chained slots takes 4 processes, each in dependency order', async () => {
+  it('the 60-package DAG over 2 chained slots takes 3 processes (two chains, then the rest in one), each in dependency order', async () => {
     const calls: string[][] = [];
     const nodes = dag(20);
     const state = await publishInOrder(nodes, {
@@ -74,7 +75,7 @@ describe('chains (a batch carries packages after their own dependencies)', () =>
       },
     });
     expect([...state.values()].every((s) => s === 'done')).toBe(true);
-    expect(calls.length).toBe(4);
+    expect(calls.map((c) => c.length)).toEqual([27, 27, 6]);
     expect(calls.flat().sort()).toEqual(nodes.map((n) => n.name).sort());
     // every package comes after its dependencies: in its own process, or in one that ran before
     const doneBefore = new Set<string>();
@@ -86,6 +87,38 @@ describe('chains (a batch carries packages after their own dependencies)', () =>
       }
       for (const name of batch) doneBefore.add(name);
     }
+  });
+
+  it('a short later round goes in as few processes as it fills; a first round still uses every slot', async () => {
+    expect(mergeShortChains([['a', 'b'], ['c'], ['d', 'e']], 8)).toEqual([['a', 'b', 'c', 'd', 'e']]);
+    expect(
+      mergeShortChains(
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        2,
+      ),
+    ).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(mergeShortChains([['a'], ['b'], ['c'], ['d']], 2)).toEqual([
+      ['a', 'c'],
+      ['b', 'd'],
+    ]);
+    const calls: string[][] = [];
+    const run = (names: string[]) => {
+      calls.push(names);
+      return ok(names);
+    };
+    // six independent packages: one round, both slots
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, deps: [] }));
+    await publishInOrder(six, { concurrency: fixedInFlight(2, true), batching: 'batch', chains: true, run });
+    expect(calls).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+    ]);
   });
 
   it('no chains without the limit allowing them (a remote registry), nor for a publisher that runs a batch at once', async () => {

@@ -1,5 +1,27 @@
 import type { GlobalBackoff } from './global-backoff.js';
+import {
+  adaptiveBatches,
+  extendChains,
+  extendLinear,
+  heightsOf,
+  mergeShortChains,
+  shareOut,
+  shareOutInBlocks,
+} from './batches.js';
 import { fixedInFlight, type InFlightLimit } from './in-flight.js';
+
+export {
+  adaptiveBatches,
+  extendChains,
+  extendLinear,
+  heightsOf,
+  mergeShortChains,
+  shareOut,
+  shareOutInBlocks,
+} from './batches.js';
+
+/** Packages per process below which a later round of chains is merged (see mergeShortChains). */
+const CHAIN_MIN = 8;
 
 /**
  * Publishes a dependency graph: a package starts once every workspace
@@ -122,8 +144,21 @@ export async function publishInOrder(
         const fair = Math.max(1, Math.ceil(candidates.length / slots));
         const cap = Math.min(maxBatch, limit.batchCap(candidates.length > free));
         const chained = options.chains === true && limit.chains && cap > 1;
+        const chainedBatches = () => {
+          const shared = extendChains(
+            shareOutInBlocks(candidates, free, Math.min(cap, fair)),
+            waiting,
+            deps,
+            state,
+            cap,
+          );
+          // a later round (an earlier one ended: its verification runs) pays few start-ups
+          return state.size === 0
+            ? shared
+            : extendChains(mergeShortChains(shared, CHAIN_MIN), waiting, deps, state, cap);
+        };
         const batches = chained
-          ? extendChains(shareOutInBlocks(candidates, free, Math.min(cap, fair)), waiting, deps, state, cap)
+          ? chainedBatches()
           : limit.adaptive
             ? chainsAfter(adaptiveBatches(candidates, free, cap, height))
             : shareOut(candidates, free, Math.min(cap, fair));
@@ -174,127 +209,4 @@ export async function publishInOrder(
   if (ticker) clearInterval(ticker);
   if (pauseTimer) clearTimeout(pauseTimer);
   return state;
-}
-
-/**
- * How many levels of the run wait on each package: 0 for one nothing in the run
- * depends on, else one more than its highest dependent (the critical path first).
- */
-export function heightsOf(
-  names: Iterable<string>,
-  dependents: ReadonlyMap<string, readonly string[]>,
-): Map<string, number> {
-  const height = new Map<string, number>();
-  const visit = (name: string, path: Set<string>): number => {
-    const known = height.get(name);
-    if (known !== undefined) return known;
-    if (path.has(name)) return 0; // a cycle: blocked anyway
-    path.add(name);
-    const h = Math.max(-1, ...(dependents.get(name) ?? []).map((d) => visit(d, path))) + 1;
-    path.delete(name);
-    height.set(name, h);
-    return h;
-  };
-  for (const name of names) visit(name, new Set());
-  return height;
-}
-
-/**
- * An adaptive limit's processes, critical path first. More ready than free slots:
- * the surplus rides along in the started processes (up to `cap` each) instead of
- * waiting a whole publish cycle for a slot. Else a package others wait on goes
- * alone, its completion seen as soon as its process ends, and packages nothing
- * waits on share processes up to `cap` (two while the CPU cannot take more start-ups).
- */
-export function adaptiveBatches(
-  candidates: readonly string[],
-  free: number,
-  cap: number,
-  height: ReadonlyMap<string, number>,
-): string[][] {
-  const ordered = [...candidates].sort((a, b) => (height.get(b) ?? 0) - (height.get(a) ?? 0));
-  if (ordered.length > free) return shareOut(ordered, free, cap);
-  const batches = ordered.filter((n) => (height.get(n) ?? 0) > 0).map((n) => [n]);
-  const leaves = ordered.filter((n) => (height.get(n) ?? 0) === 0);
-  for (let i = 0; i < leaves.length; i += cap) batches.push(leaves.slice(i, i + cap));
-  return batches;
-}
-
-/**
- * Appends to a batch a waiting package that depends on the batch's last member and
- * on nothing else unpublished outside the batch, then again from that one: a
- * line a → b → c. Each waits only for its own dependency before it in the
- * process, not for an unrelated member (a remote publish waits seconds).
- */
-export function extendLinear(
-  batches: string[][],
-  waiting: ReadonlySet<string>,
-  deps: ReadonlyMap<string, readonly string[]>,
-  state: ReadonlyMap<string, NodeState>,
-  cap: number,
-): string[][] {
-  return extendChains(batches, waiting, deps, state, cap, { line: true });
-}
-
-/** Splits `items` over up to `slots` batches of at most `maxBatch` each, evenly; the rest waits. */
-export function shareOut<T>(items: readonly T[], slots: number, maxBatch: number): T[][] {
-  const count = Math.min(slots, items.length);
-  if (count <= 0) return [];
-  const batches: T[][] = Array.from({ length: count }, () => []);
-  const take = Math.min(items.length, count * maxBatch);
-  items.slice(0, take).forEach((item, i) => batches[i % count]?.push(item));
-  return batches;
-}
-
-/** Like shareOut, but each batch takes neighbours (packages declared together tend to depend on each other). */
-export function shareOutInBlocks<T>(items: readonly T[], slots: number, maxBatch: number): T[][] {
-  const count = Math.min(slots, items.length);
-  if (count <= 0) return [];
-  const take = Math.min(items.length, count * maxBatch);
-  const size = Math.ceil(take / count);
-  const batches: T[][] = [];
-  for (let i = 0; i < take; i += size) batches.push(items.slice(i, Math.min(take, i + size)));
-  return batches;
-}
-
-/**
- * Appends to each batch the waiting packages whose unpublished dependencies are
- * all in that batch (before them), up to `cap` per batch; repeated until
- * nothing more fits, so a chain can reach several levels down. `line`: only a
- * package that also depends on the batch's last member (see extendLinear).
- */
-export function extendChains(
-  batches: string[][],
-  waiting: ReadonlySet<string>,
-  deps: ReadonlyMap<string, readonly string[]>,
-  state: ReadonlyMap<string, NodeState>,
-  cap: number,
-  options: { line?: boolean } = {},
-): string[][] {
-  const home = new Map<string, number>();
-  batches.forEach((batch, i) => batch.forEach((name) => home.set(name, i)));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const name of waiting) {
-      if (home.has(name)) continue;
-      let only: number | undefined;
-      let fits = true;
-      for (const d of deps.get(name) ?? []) {
-        if (state.get(d) === 'done') continue;
-        const b = home.get(d);
-        if (b === undefined || (only !== undefined && only !== b)) {
-          fits = false;
-          break;
-        }
-        only = b;
-      }
-      const batch = only === undefined ? undefined : batches[only];
-      if (!fits || only === undefined || !batch || batch.length >= cap) continue;
-      if (options.line === true && !(deps.get(name) ?? []).includes(batch.at(-1) ?? '')) continue;
-      batch.push(name);
-      home.set(name, only);
-      grew = true;
-    }
-  }
-  return batches;
 }
