@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /**
  * Side effects reach the core through this context: environment, files,
@@ -36,8 +36,8 @@ export interface Context {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   /**
-   * The Node running this process (real path, `process.version`): a publisher's Node that
-   * is this very binary needs no `node --version` child. Only where `exec` is the real one.
+   * The Node running this process (`process.execPath`, `process.version`): a publisher's Node
+   * that is this very binary needs no `node --version` child. Only where `exec` is the real one.
    */
   runningNode?: { path: string; version: string } | undefined;
 }
@@ -98,14 +98,6 @@ export function readFileOrNull(path: string): string | null {
   }
 }
 
-function runningNode(): { path: string; version: string } | undefined {
-  try {
-    return { path: realpathSync(process.execPath), version: process.version };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The network's own fetch: reads through it may be repeated on another thread (`portable`). */
 export const networkFetch: typeof fetch = globalThis.fetch.bind(globalThis);
 
@@ -124,7 +116,7 @@ export function nodeContext(overrides: Partial<Context> = {}): Context {
         extendEnv: false,
       }),
     fetch: networkFetch,
-    runningNode: overrides.exec ? undefined : runningNode(),
+    runningNode: overrides.exec ? undefined : { path: process.execPath, version: process.version },
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...overrides,

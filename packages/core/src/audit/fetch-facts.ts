@@ -3,7 +3,8 @@ import type { Packument } from '../registry/packument.js';
 import { normalizeRepositoryUrl } from '../repository-url.js';
 import type { VerificationTrust } from '../trust/trust-material.js';
 import { checkRegistrySignature } from '../verify/registry-signature.js';
-import type { VersionDist, VersionInput, VersionVerification } from '../verify/types.js';
+import { versionFacts } from '../verify/fetch-version.js';
+import type { VersionInput, VersionVerification } from '../verify/types.js';
 import { verifyVersion } from '../verify/verify-version.js';
 import { MAX_ATTESTATIONS_BYTES, type VerifyRegistry } from '../verify/verify-versions.js';
 import type { VersionFacts } from './cache.js';
@@ -39,20 +40,11 @@ export async function fetchFacts(
       ),
     };
   }
-  const raw = manifest.dist ?? {};
-  const dist: VersionDist = {
-    integrity: raw.integrity ?? '',
-    tarball: raw.tarball ?? '',
-    attestations: raw.attestations,
-    signatures: raw.signatures?.map((s) => ({ keyid: String(s.keyid), sig: String(s.sig) })),
-  };
-  const time = packument.time?.[version];
-  const publishedAt = time && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
+  const { dist, publishedAt, attestationsPath } = versionFacts(name, version, manifest, packument, client);
   let verification: VersionFacts['verification'];
   let problems: Problem[];
   if (dist.attestations) {
-    const path = dist.attestations.url ?? `/-/npm/v1/attestations/${client.packumentPath(name)}@${version}`;
-    const attestationsDoc = await client.getBuffer(path, { maxBytes: MAX_ATTESTATIONS_BYTES });
+    const attestationsDoc = await client.getBuffer(attestationsPath, { maxBytes: MAX_ATTESTATIONS_BYTES });
     const input: VersionInput = { name, version, dist, attestationsDoc, publishedAt };
     ({ verification, problems } = verify ? await verify(input) : verifyVersion(input, trust, {}));
   } else {

@@ -3,14 +3,8 @@ import type { ExecFn } from '../context.js';
 import { adaptiveInFlight, fixedInFlight, publishLimit } from './in-flight.js';
 import { acceptedByRegistry } from './npm.js';
 import { publishAll, type PublishAllInput } from './publish-all.js';
-import {
-  extendChains,
-  extendLinear,
-  mergeShortChains,
-  publishInOrder,
-  shareOutInBlocks,
-  type ScheduleNode,
-} from './scheduler.js';
+import { extendChains, extendLinear, mergeShortChains, shareOutInBlocks } from './batches.js';
+import { publishInOrder, type ScheduleNode } from './scheduler.js';
 import { fakeNpm, input, target } from './test-support/fake-npm.js';
 import { yarnAdapter } from './yarn.js';
 

@@ -87,8 +87,11 @@ export async function detectPublisher(input: DetectPublisherInput): Promise<Publ
     return known;
   };
   const askVersion = async (bin: string): Promise<string | null> => {
-    if (input.runningNode && isAbsolute(bin) && realpathOr(bin, input.realpath) === input.runningNode.path)
-      return parseVersionOutput(input.runningNode.version);
+    const node = input.runningNode;
+    if (node && isAbsolute(bin)) {
+      const self = realpathOr(node.path, input.realpath);
+      if (self !== null && realpathOr(bin, input.realpath) === self) return parseVersionOutput(node.version);
+    }
     const installed =
       input.realpath && basename(bin) === 'npm'
         ? npmVersionFromPackage(bin, input.realpath, input.readFile)

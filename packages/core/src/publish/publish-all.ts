@@ -19,13 +19,6 @@ export type {
 } from './publish-all-types.js';
 
 /**
- * Publishes every target through the adapter, in dependency order, under
- * the concurrency limit, with retries on 429/5xx/network failures. A
- * "cannot publish over" answer is settled against the registry's
- * `dist.integrity`: the same bytes are already there (skipped) or different
- * ones are (PUBLISHED_CONTENT_DIFFERS). A package is never published twice.
- */
-/**
  * Whether batches log each package the registry accepts (PublishCommandOptions.logAcceptance)
  * and the scheduler acts on it: the adapter can read it, and not every slot holds a chain.
  */
@@ -33,6 +26,13 @@ export function logsAcceptance(adapter: PublisherAdapter, limit: InFlightLimit):
   return typeof adapter.acceptedIn === 'function' && !limit.chains;
 }
 
+/**
+ * Publishes every target through the adapter, in dependency order, under
+ * the concurrency limit, with retries on 429/5xx/network failures. A
+ * "cannot publish over" answer is settled against the registry's
+ * `dist.integrity`: the same bytes are already there (skipped) or different
+ * ones are (PUBLISHED_CONTENT_DIFFERS). A package is never published twice.
+ */
 export async function publishAll(input: PublishAllInput): Promise<Map<string, PublishRecord>> {
   const records = new Map<string, PublishRecord>();
   const byName = new Map(input.targets.map((t) => [t.name, t]));
@@ -99,11 +99,12 @@ export async function publishAll(input: PublishAllInput): Promise<Map<string, Pu
       return new Map<string, PublishOutcome>(targets.map((t) => [t.name, failed]));
     }
     const acceptedIn = input.adapter.acceptedIn?.bind(input.adapter);
+    const members = new Set(targets.map((t) => t.name));
     const onLine =
       acceptedIn && acceptsEarly && early && targets.length > 1
         ? (line: string) => {
             const name = acceptedIn(line);
-            if (name === null || !targets.some((t) => t.name === name) || accepted.has(name)) return;
+            if (name === null || !members.has(name) || accepted.has(name)) return;
             accepted.add(name);
             early(name);
           }

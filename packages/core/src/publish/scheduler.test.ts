@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GlobalBackoff } from './global-backoff.js';
 import { adaptiveInFlight, fixedInFlight } from './in-flight.js';
-import { adaptiveBatches, heightsOf, publishInOrder, shareOut, type ScheduleNode } from './scheduler.js';
+import { adaptiveBatches, heightsOf, shareOut } from './batches.js';
+import { publishInOrder, type ScheduleNode } from './scheduler.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 

@@ -10,16 +10,6 @@ import {
 } from './batches.js';
 import { fixedInFlight, type InFlightLimit } from './in-flight.js';
 
-export {
-  adaptiveBatches,
-  extendChains,
-  extendLinear,
-  heightsOf,
-  mergeShortChains,
-  shareOut,
-  shareOutInBlocks,
-} from './batches.js';
-
 /** Packages per process below which a later round of chains is merged (see mergeShortChains). */
 const CHAIN_MIN = 8;
 

@@ -58,19 +58,43 @@ export async function fetchVersion(
     forget();
     return { kind: 'missing-version', message: `${spec.name}@${wanted} is not in the registry` };
   }
-  const rawDist = manifest.dist ?? {};
-  const dist: VersionDist = {
-    integrity: rawDist.integrity ?? '',
-    tarball: rawDist.tarball ?? '',
-    attestations: rawDist.attestations,
-    signatures: rawDist.signatures?.map((s) => ({ keyid: String(s.keyid), sig: String(s.sig) })),
-  };
-  const path =
-    rawDist.attestations?.url ?? `/-/npm/v1/attestations/${client.packumentPath(spec.name)}@${version}`;
+  const { dist, publishedAt, attestationsPath } = versionFacts(
+    spec.name,
+    version,
+    manifest,
+    packument,
+    client,
+  );
   const attestationsDoc = readAttestations
-    ? await client.getBuffer(path, { maxBytes: MAX_ATTESTATIONS_BYTES })
+    ? await client.getBuffer(attestationsPath, { maxBytes: MAX_ATTESTATIONS_BYTES })
     : undefined;
+  return { kind: 'found', version, manifest, dist, publishedAt, attestationsDoc, attestationsPath };
+}
+
+/**
+ * What the packument says about one of its versions, for verifying it: its `dist`, when it
+ * was published (registry keys must be valid then), and where its attestations are
+ * (`dist.attestations.url`, else the conventional path).
+ */
+export function versionFacts(
+  name: string,
+  version: string,
+  manifest: PackumentVersion,
+  packument: Packument,
+  client: Pick<VerifyRegistry, 'packumentPath'>,
+): { dist: VersionDist; publishedAt: Date | null; attestationsPath: string } {
+  const raw = manifest.dist ?? {};
+  const dist: VersionDist = {
+    integrity: raw.integrity ?? '',
+    tarball: raw.tarball ?? '',
+    attestations: raw.attestations,
+    signatures: raw.signatures?.map((s) => ({ keyid: String(s.keyid), sig: String(s.sig) })),
+  };
   const time = packument.time?.[version];
-  const publishedAt = time && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
-  return { kind: 'found', version, manifest, dist, publishedAt, attestationsDoc, attestationsPath: path };
+  return {
+    dist,
+    publishedAt: time && !Number.isNaN(Date.parse(time)) ? new Date(time) : null,
+    attestationsPath:
+      raw.attestations?.url ?? `/-/npm/v1/attestations/${client.packumentPath(name)}@${version}`,
+  };
 }

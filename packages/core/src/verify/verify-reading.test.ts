@@ -7,8 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProvenantError } from '../errors.js';
 import type { PortableReads } from '../registry/public-first-reads.js';
-import { createVerificationTrust, type VerificationTrust } from '../trust/index.js';
-import { fakeClient, json, present, routes, type Routes } from './test-support/fake-registry.js';
+import type { VerificationTrust } from '../trust/index.js';
+import { fakeClient, fixtureTrust, present, routes, type Routes } from './test-support/fake-registry.js';
 import type { VerifyPool } from './verify-pool.js';
 import { verifyVersion } from './verify-version.js';
 import { verifyVersions, type VerifyRegistry } from './verify-versions.js';
@@ -56,11 +56,7 @@ function readingPool(
 describe.runIf(present)('verifyVersions with reading threads', () => {
   let trust: VerificationTrust;
   beforeAll(() => {
-    trust = createVerificationTrust(
-      json('trust/trusted_root.sigstore-js-seeds.json'),
-      json('trust/npm-v1-keys.corepack.json'),
-      'given',
-    );
+    trust = fixtureTrust();
   });
   const spec = [{ name: 'sigstore', version: '1.0.0' }];
 

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvenantError } from '../errors.js';
 import { RegistryClient } from '../registry/client.js';
-import { createVerificationTrust, type VerificationTrust } from '../trust/index.js';
-import { FIXTURES, PW, fakeClient, json, present, routes } from './test-support/fake-registry.js';
+import type { VerificationTrust } from '../trust/index.js';
+import { FIXTURES, PW, fakeClient, fixtureTrust, present, routes } from './test-support/fake-registry.js';
 import { verifyPackages } from './verify-packages.js';
 import { parseVersionSpec, verifyVersions, type VerifyRegistry } from './verify-versions.js';
 
@@ -14,11 +14,7 @@ const describeFixtures = present ? describe : describe.skip;
 describeFixtures('verifyVersions', () => {
   let trust: VerificationTrust;
   beforeAll(() => {
-    trust = createVerificationTrust(
-      json('trust/trusted_root.sigstore-js-seeds.json'),
-      json('trust/npm-v1-keys.corepack.json'),
-      'given',
-    );
+    trust = fixtureTrust();
   });
   const errors = (r: { problems: { code: string; severity: string }[] }) =>
     r.problems.filter((p) => p.severity === 'error').map((p) => p.code);

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createVerificationTrust, type VerificationTrust } from '../../trust/trust-material.js';
 import type { VerifyRegistry } from '../verify-versions.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -109,4 +110,13 @@ export function fakeClient(table: Routes, log: string[] = []): VerifyRegistry {
       }
     },
   };
+}
+
+/** The trust material the fixtures were signed under (sigstore-js's seeds, corepack's npm keys). */
+export function fixtureTrust(): VerificationTrust {
+  return createVerificationTrust(
+    json('trust/trusted_root.sigstore-js-seeds.json'),
+    json('trust/npm-v1-keys.corepack.json'),
+    'given',
+  );
 }
