@@ -80,6 +80,24 @@ describe.concurrent('check: the auth path of every package', () => {
     expect(withToken.stdout).not.toContain(rig.registry.token);
   });
 
+  it('several new packages: each FIRST_PUBLISH_NEEDS_TOKEN, from one exchange for them all (the existing one asked too)', async () => {
+    const ws = await oidcWorkspace(rig, ['@ocn/a', '@ocn/new1', '@ocn/new2', '@ocn/new3'], {
+      existing: ['@ocn/a'],
+    });
+    const before = (await rig.registry.trustedPublishingEvents()).length;
+    const r = await check(ws.dir, githubJob(rig, ws.home), ['--access', 'public']);
+    expect(r.code).toBe(1);
+    for (const name of ['@ocn/new1', '@ocn/new2', '@ocn/new3'])
+      expect(codesOf(r, name)).toEqual(['FIRST_PUBLISH_NEEDS_TOKEN:error']);
+    expect(auths(r)).toEqual({ '@ocn/a': 'oidc', '@ocn/new1': null, '@ocn/new2': null, '@ocn/new3': null });
+    const asked = (await rig.registry.trustedPublishingEvents())
+      .slice(before)
+      .filter((e) => e.type === 'exchange' && e.packageName.startsWith('@ocn/'))
+      .map((e) => e.packageName)
+      .sort();
+    expect(asked).toEqual(['@ocn/a', '@ocn/new1']);
+  });
+
   it('a reusable workflow: REUSABLE_WORKFLOW (npm matches the caller), a private repository: PRIVATE_REPOSITORY', async () => {
     const ws = await oidcWorkspace(rig, ['@oc5/a']);
     const r = await check(
