@@ -2,6 +2,7 @@
 // synchronous verify engine on each version it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTrust, type TrustOptions } from '../trust/load-trust-options.js';
+import { installFastDerEncoding, sampleCertificate } from '../verify/der-encoding.js';
 import type { VersionInput } from '../verify/types.js';
 import { verifyVersion } from '../verify/verify-version.js';
 
@@ -12,7 +13,11 @@ interface Job {
 
 const port = parentPort;
 if (port) {
-  const ready = loadTrust((workerData as { trust: TrustOptions }).trust);
+  const ready = loadTrust((workerData as { trust: TrustOptions }).trust).then((trust) => {
+    const sample = sampleCertificate(trust.documents.trustedRoot);
+    if (sample) installFastDerEncoding(sample);
+    return trust;
+  });
   port.on('message', (job: Job) => {
     ready
       .then((trust) => {

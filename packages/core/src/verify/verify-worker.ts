@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isProvenantError } from '../errors.js';
 import { publicFirstReads, type PortableReads, type RegistryReads } from '../registry/public-first-reads.js';
 import { createVerificationTrust, type TrustSource } from '../trust/trust-material.js';
+import { installFastDerEncoding, sampleCertificate } from './der-encoding.js';
 import type { IdentityPolicy, VersionInput } from './types.js';
 import type { AttestationsRead, VerifyReply } from './verify-pool.js';
 import { verifyVersion } from './verify-version.js';
@@ -23,6 +24,8 @@ export interface VerifyJob {
 }
 
 const start = workerData as StartData;
+const sample = sampleCertificate(start.trustedRoot);
+if (sample) installFastDerEncoding(sample);
 const trust = createVerificationTrust(start.trustedRoot, start.npmKeys, start.source);
 
 /** Bytes arrive as Uint8Array (structured clone drops the Buffer class). */
