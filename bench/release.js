@@ -21,29 +21,26 @@
  */
 import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import { setInterval, clearInterval } from 'node:timers';
 import {
-  changesetBin,
   cleanEnv,
   githubActionsEnv,
   makeTempDir,
   makeWorkspace,
   removeDir,
-  run,
   startRegistry,
   startSigstore,
   toolPathEnv,
   toolVersions,
   writeNpmrc,
-  writeYarnrc,
 } from '../packages/testing/dist/index.js';
 import { nodeContext } from '../packages/core/dist/index.js';
 import { main } from '../packages/cli/dist/main.js';
+import { scenarios } from './release-scenarios.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -69,25 +66,6 @@ let COUNT = 0;
 let TUNED = [];
 const REPOSITORY = 'https://github.com/acme/widgets';
 
-/** N packages in 3 levels: level k+1 packages each depend on two of level k. */
-function dagPackages(scope, range) {
-  const perLevel = Math.ceil(COUNT / 3);
-  const packages = [];
-  for (let i = 0; i < COUNT; i++) {
-    const level = Math.floor(i / perLevel);
-    const name = `${scope}/p${String(i).padStart(3, '0')}`;
-    const dependencies = {};
-    if (level > 0) {
-      const base = (level - 1) * perLevel;
-      for (const j of [base + (i % perLevel), base + ((i + 1) % perLevel)]) {
-        dependencies[`${scope}/p${String(j).padStart(3, '0')}`] = range;
-      }
-    }
-    packages.push({ name, dependencies, publishConfig: { access: 'public' } });
-  }
-  return packages;
-}
-
 let sigstore;
 const temp = [];
 
@@ -105,12 +83,6 @@ async function fixture(registry, spec) {
   await makeWorkspace(dir, { repository: REPOSITORY, ...spec });
   await writeNpmrc(dir, registry);
   return dir;
-}
-
-function must(result, what) {
-  if (result.exitCode !== 0)
-    throw new Error(`${what} failed (${result.exitCode}):\n${result.all.slice(-3000)}`);
-  return result;
 }
 
 /** Runs `provenant release` in this process (its CPU measured alone). */
@@ -214,179 +186,13 @@ function machineCpu() {
   }
 }
 
-/** Each scenario: prepare (untimed) → publish (timed). */
-const SCENARIOS = {
-  'npm-workspaces': {
-    label: 'npm publish --workspaces',
-    async prepare(registry) {
-      return { dir: await fixture(registry, { packages: dagPackages('@b-npm', '^1.0.0') }) };
-    },
-    async publish({ dir }) {
-      must(
-        await run('npm', ['publish', '--workspaces', '--access', 'public'], {
-          cwd: dir,
-          env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
-          timeoutMs: 900_000,
-        }),
-        'npm publish',
-      );
-    },
-  },
-  'pnpm-recursive': {
-    label: 'pnpm -r publish',
-    async prepare(registry) {
-      const dir = await fixture(registry, {
-        manager: 'pnpm',
-        packages: dagPackages('@b-pnpm', 'workspace:^'),
-      });
-      must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
-      return { dir };
-    },
-    async publish({ dir }) {
-      must(
-        await run('pnpm', ['-r', 'publish', '--access', 'public', '--no-git-checks'], {
-          cwd: dir,
-          env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
-          timeoutMs: 900_000,
-        }),
-        'pnpm -r publish',
-      );
-    },
-  },
-  'yarn-foreach': {
-    label: 'yarn workspaces foreach -A -t -p npm publish',
-    async prepare(registry) {
-      const dir = await fixture(registry, {
-        manager: 'yarn',
-        packages: dagPackages('@b-yarn', 'workspace:^'),
-      });
-      await writeYarnrc(dir, registry);
-      must(
-        await run('yarn', ['install'], {
-          cwd: dir,
-          env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
-        }),
-        'yarn install',
-      );
-      return { dir };
-    },
-    async publish({ dir }) {
-      must(
-        await run(
-          'yarn',
-          [
-            'workspaces',
-            'foreach',
-            '-A',
-            '-t',
-            '-p',
-            '--no-private',
-            'npm',
-            'publish',
-            '--provenance',
-            '--access',
-            'public',
-          ],
-          {
-            cwd: dir,
-            env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
-            timeoutMs: 900_000,
-          },
-        ),
-        'yarn foreach publish',
-      );
-    },
-  },
-  changesets: {
-    label: 'changeset publish',
-    async prepare(registry) {
-      const dir = await fixture(registry, {
-        packages: dagPackages('@b-cs', '^1.0.0'),
-        changesets: true,
-        git: true,
-      });
-      return { dir, registry };
-    },
-    async publish({ dir, registry }) {
-      must(
-        await run('changeset', ['publish'], {
-          cwd: dir,
-          env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true', npm_config_registry: registry.url }),
-          timeoutMs: 900_000,
-        }),
-        'changeset publish',
-      );
-    },
-  },
-  provenant: {
-    label: 'provenant release (default flags)',
-    async prepare(registry) {
-      const dir = await fixture(registry, { packages: dagPackages('@b-prov', '^1.0.0'), git: true });
-      return { dir, registry };
-    },
-    publish: (state) => provenantRelease(state),
-  },
-  'provenant-tuned': {
-    label: 'provenant release (tuned)',
-    async prepare(registry) {
-      const dir = await fixture(registry, { packages: dagPackages('@b-prov-t', '^1.0.0'), git: true });
-      return { dir, registry };
-    },
-    publish: (state) => provenantRelease(state, TUNED),
-  },
-  'provenant-pnpm': {
-    label: 'provenant release (pnpm, verified)',
-    async prepare(registry) {
-      const dir = await fixture(registry, {
-        manager: 'pnpm',
-        packages: dagPackages('@b-prov-pnpm', 'workspace:^'),
-        git: true,
-      });
-      must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
-      return { dir, registry };
-    },
-    publish: (state) => provenantRelease(state),
-  },
-  'provenant-yarn': {
-    label: 'provenant release (yarn, verified)',
-    async prepare(registry) {
-      const dir = await fixture(registry, {
-        manager: 'yarn',
-        packages: dagPackages('@b-prov-yarn', 'workspace:^'),
-      });
-      await writeYarnrc(dir, registry);
-      must(
-        await run('yarn', ['install'], {
-          cwd: dir,
-          env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
-        }),
-        'yarn install',
-      );
-      return { dir, registry };
-    },
-    publish: (state) => provenantRelease(state),
-  },
-  'provenant-changesets': {
-    label: 'provenant release (changesets, verified)',
-    async prepare(registry) {
-      const dir = await fixture(registry, {
-        packages: dagPackages('@b-prov-cs', '^1.0.0'),
-        changesets: true,
-        git: true,
-        rootManifest: { devDependencies: { '@changesets/cli': `^${toolVersions().changesets}` } },
-      });
-      const bin = join(dir, 'node_modules', '.bin');
-      mkdirSync(bin, { recursive: true });
-      writeFileSync(
-        join(bin, 'changeset'),
-        `#!/bin/sh\nexec "${process.execPath}" "${changesetBin()}" "$@"\n`,
-      );
-      chmodSync(join(bin, 'changeset'), 0o755);
-      return { dir, registry };
-    },
-    publish: (state) => provenantRelease(state),
-  },
-};
+const SCENARIOS = scenarios({
+  count: () => COUNT,
+  signingEnv,
+  fixture,
+  provenantRelease,
+  tuned: () => TUNED,
+});
 
 /**
  * The local Sigstore runs in a child process: its CPU (Fulcio, Rekor, the TLS
