@@ -5,7 +5,6 @@ import {
   auditLockfile,
   authFor,
   buildReport,
-  createVerifyPool,
   defaultCacheDir,
   detectCi,
   loadPolicy,
@@ -15,6 +14,7 @@ import {
   readProjectLockfile,
   trustDigest,
   withSlash,
+  verifyPoolFor,
   type NpmConfig,
 } from '@provenant/core';
 import { boolFlag, listFlag, type FlagSpec } from '../args.js';
@@ -103,8 +103,8 @@ Audit flags:
     const trust = await loadTrust(trustOptions, { client: clientFor(registry) });
     const cache =
       args.values.cache === false ? null : new AuditCache(defaultCacheDir(ctx.env), trustDigest(trust));
-    // Worth its start-up (each worker builds its own trust) only for a sizeable lockfile.
-    const pool = lockfile.packages.length >= POOL_THRESHOLD ? createVerifyPool(trustOptions) : null;
+    // Worth its start-up (each thread rebuilds the trust material) only for a sizeable lockfile.
+    const pool = lockfile.packages.length >= POOL_THRESHOLD ? verifyPoolFor(trust) : null;
     const packages = await auditLockfile(
       lockfile,
       {
@@ -118,7 +118,7 @@ Audit flags:
         clientFor,
         trust,
         cache,
-        ...(pool ? { verify: (input) => pool.verify(input) } : {}),
+        ...(pool ? { verify: (input) => pool.verify(input, {}) } : {}),
       },
     ).finally(() => pool?.close());
     const ci = detectCi(ctx.env);

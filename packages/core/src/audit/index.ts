@@ -21,4 +21,3 @@ export type {
   SkippedDependency,
   SkipReason as DependencySkipReason,
 } from './lockfile/types.js';
-export { createVerifyPool, type VerifyPool } from './verify-pool.js';

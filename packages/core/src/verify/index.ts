@@ -26,3 +26,4 @@ export {
   type VerifyVersionsDeps,
 } from './verify-versions.js';
 export { verifyPackages, type VerifyOptions, type VerifyDeps } from './verify-packages.js';
+export { verifyPoolFor, type VerifyPool } from './verify-pool.js';
