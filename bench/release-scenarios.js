@@ -40,6 +40,20 @@ export function must(result, what) {
  */
 export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned }) {
   const dag = (scope, range) => dagPackages(count(), scope, range);
+  /** A pnpm workspace of the DAG (`workspace:^` ranges), installed. */
+  const pnpmWorkspace = async (registry, scope, spec = {}) => {
+    const dir = await fixture(registry, { manager: 'pnpm', packages: dag(scope, 'workspace:^'), ...spec });
+    must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
+    return dir;
+  };
+  /** A yarn berry workspace of the DAG, pointed at the registry and installed. */
+  const yarnWorkspace = async (registry, scope) => {
+    const dir = await fixture(registry, { manager: 'yarn', packages: dag(scope, 'workspace:^') });
+    await writeYarnrc(dir, registry);
+    const env = signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
+    must(await run('yarn', ['install'], { cwd: dir, env }), 'yarn install');
+    return dir;
+  };
   return {
     'npm-workspaces': {
       label: 'npm publish --workspaces',
@@ -60,11 +74,7 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
     'pnpm-recursive': {
       label: 'pnpm -r publish',
       async prepare(registry) {
-        const dir = await fixture(registry, {
-          manager: 'pnpm',
-          packages: dag('@b-pnpm', 'workspace:^'),
-        });
-        must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
+        const dir = await pnpmWorkspace(registry, '@b-pnpm');
         return { dir };
       },
       async publish({ dir }) {
@@ -81,18 +91,7 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
     'yarn-foreach': {
       label: 'yarn workspaces foreach -A -t -p npm publish',
       async prepare(registry) {
-        const dir = await fixture(registry, {
-          manager: 'yarn',
-          packages: dag('@b-yarn', 'workspace:^'),
-        });
-        await writeYarnrc(dir, registry);
-        must(
-          await run('yarn', ['install'], {
-            cwd: dir,
-            env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
-          }),
-          'yarn install',
-        );
+        const dir = await yarnWorkspace(registry, '@b-yarn');
         return { dir };
       },
       async publish({ dir }) {
@@ -162,12 +161,7 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
     'provenant-pnpm': {
       label: 'provenant release (pnpm, verified)',
       async prepare(registry) {
-        const dir = await fixture(registry, {
-          manager: 'pnpm',
-          packages: dag('@b-prov-pnpm', 'workspace:^'),
-          git: true,
-        });
-        must(await run('pnpm', ['install'], { cwd: dir, env: signingEnv() }), 'pnpm install');
+        const dir = await pnpmWorkspace(registry, '@b-prov-pnpm', { git: true });
         return { dir, registry };
       },
       publish: (state) => provenantRelease(state),
@@ -175,18 +169,7 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
     'provenant-yarn': {
       label: 'provenant release (yarn, verified)',
       async prepare(registry) {
-        const dir = await fixture(registry, {
-          manager: 'yarn',
-          packages: dag('@b-prov-yarn', 'workspace:^'),
-        });
-        await writeYarnrc(dir, registry);
-        must(
-          await run('yarn', ['install'], {
-            cwd: dir,
-            env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
-          }),
-          'yarn install',
-        );
+        const dir = await yarnWorkspace(registry, '@b-prov-yarn');
         return { dir, registry };
       },
       publish: (state) => provenantRelease(state),
