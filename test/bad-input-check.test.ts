@@ -13,6 +13,7 @@ import type { CliResult } from './helpers/run-cli.js';
 import {
   codes,
   envCodes,
+  REFUSING_REGISTRY,
   STACK_TRACE,
   startRig,
   statuses,
@@ -240,14 +241,9 @@ describe.concurrent('provenant check: registries that cannot answer', () => {
   });
 
   it('an unreachable registry: REGISTRY_UNREACHABLE within seconds, exit 1, packages still judged', async () => {
-    // a port nothing listens on any more
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`;
-    await new Promise((resolve) => probe.close(resolve));
     const result = await checkIn(
       dir,
-      ['--registry', closed],
+      ['--registry', REFUSING_REGISTRY],
       localEnv(home, { NPM_CONFIG_USERCONFIG: '/dev/null' }),
       10_000,
     );

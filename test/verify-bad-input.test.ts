@@ -14,6 +14,7 @@ import {
   startFixtureRegistry,
   type FixtureRegistry,
 } from '../packages/testing/dist/index.js';
+import { REFUSING_REGISTRY } from './helpers/rig.js';
 import { SHARED, runCli, type CliResult } from './helpers/run-cli.js';
 
 const FIXTURES = path.join(SHARED, 'fixtures/attestations');
@@ -23,15 +24,6 @@ if (!present) console.warn(`[verify e2e] skipping: ${FIXTURES} is absent (clone 
 const STACK = /\n\s+at /;
 const PLAYWRIGHT = '@playwright/cli@0.1.1';
 const HTML = { body: '<!doctype html><title>Sign in</title><h1>Proxy login</h1>', contentType: 'text/html' };
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
   let registry: FixtureRegistry;
@@ -112,8 +104,7 @@ describe.skipIf(!present).concurrent('provenant verify: bad input', () => {
   });
 
   it('an unreachable registry: REGISTRY_UNREACHABLE, exit 1, bounded', async () => {
-    const port = await closedPort();
-    const r = await timed(() => verify(['tuf-js@1.0.0'], `http://127.0.0.1:${port}/`));
+    const r = await timed(() => verify(['tuf-js@1.0.0'], REFUSING_REGISTRY));
     expect(r.code, r.stdout).toBe(1);
     expect(errorCodes(r)).toEqual(['REGISTRY_UNREACHABLE']);
     expect(r.stderr).not.toMatch(STACK);

@@ -34,6 +34,15 @@ export const WORKFLOW = '.github/workflows/release.yml';
 /** A stack trace line (`    at fn (file:1:2)`). */
 export const STACK_TRACE = /\n\s+at /;
 
+/**
+ * A registry that refuses every connection at once. Port 2: below the ephemeral range
+ * (32768–60999 on Linux) where every test server binds, nothing listens there, and fetch
+ * does not bar it (port 1 is one of its "bad ports"). The port of a server just closed is
+ * not safe: the kernel can hand it to another test file's server before the command under
+ * test connects (a README test run once got answers there instead of REGISTRY_UNREACHABLE).
+ */
+export const REFUSING_REGISTRY = 'http://127.0.0.1:2/';
+
 export interface Rig {
   sigstore: Sigstore;
   registry: Registry;
