@@ -54,6 +54,9 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
     must(await run('yarn', ['install'], { cwd: dir, env }), 'yarn install');
     return dir;
   };
+  /** A publisher's own monorepo command, timed by the bench; fails loudly. */
+  const publishWith = async (dir, file, args, env, what) =>
+    must(await run(file, args, { cwd: dir, env, timeoutMs: 900_000 }), what);
   return {
     'npm-workspaces': {
       label: 'npm publish --workspaces',
@@ -61,12 +64,11 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
         return { dir: await fixture(registry, { packages: dag('@b-npm', '^1.0.0') }) };
       },
       async publish({ dir }) {
-        must(
-          await run('npm', ['publish', '--workspaces', '--access', 'public'], {
-            cwd: dir,
-            env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
-            timeoutMs: 900_000,
-          }),
+        await publishWith(
+          dir,
+          'npm',
+          ['publish', '--workspaces', '--access', 'public'],
+          signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
           'npm publish',
         );
       },
@@ -78,12 +80,11 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
         return { dir };
       },
       async publish({ dir }) {
-        must(
-          await run('pnpm', ['-r', 'publish', '--access', 'public', '--no-git-checks'], {
-            cwd: dir,
-            env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
-            timeoutMs: 900_000,
-          }),
+        await publishWith(
+          dir,
+          'pnpm',
+          ['-r', 'publish', '--access', 'public', '--no-git-checks'],
+          signingEnv({ NPM_CONFIG_PROVENANCE: 'true' }),
           'pnpm -r publish',
         );
       },
@@ -95,28 +96,23 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
         return { dir };
       },
       async publish({ dir }) {
-        must(
-          await run(
-            'yarn',
-            [
-              'workspaces',
-              'foreach',
-              '-A',
-              '-t',
-              '-p',
-              '--no-private',
-              'npm',
-              'publish',
-              '--provenance',
-              '--access',
-              'public',
-            ],
-            {
-              cwd: dir,
-              env: signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
-              timeoutMs: 900_000,
-            },
-          ),
+        await publishWith(
+          dir,
+          'yarn',
+          [
+            'workspaces',
+            'foreach',
+            '-A',
+            '-t',
+            '-p',
+            '--no-private',
+            'npm',
+            'publish',
+            '--provenance',
+            '--access',
+            'public',
+          ],
+          signingEnv({ YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }),
           'yarn foreach publish',
         );
       },
@@ -132,12 +128,11 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
         return { dir, registry };
       },
       async publish({ dir, registry }) {
-        must(
-          await run('changeset', ['publish'], {
-            cwd: dir,
-            env: signingEnv({ NPM_CONFIG_PROVENANCE: 'true', npm_config_registry: registry.url }),
-            timeoutMs: 900_000,
-          }),
+        await publishWith(
+          dir,
+          'changeset',
+          ['publish'],
+          signingEnv({ NPM_CONFIG_PROVENANCE: 'true', npm_config_registry: registry.url }),
           'changeset publish',
         );
       },

@@ -62,21 +62,24 @@ export function extendLinear(
   return extendChains(batches, waiting, deps, state, cap, { line: true });
 }
 
+/** How many batches a share-out makes, and how many items they take (the rest waits). */
+function shareBounds(items: number, slots: number, maxBatch: number): { count: number; take: number } {
+  const count = Math.max(0, Math.min(slots, items));
+  return { count, take: Math.min(items, count * maxBatch) };
+}
+
 /** Splits `items` over up to `slots` batches of at most `maxBatch` each, evenly; the rest waits. */
 export function shareOut<T>(items: readonly T[], slots: number, maxBatch: number): T[][] {
-  const count = Math.min(slots, items.length);
-  if (count <= 0) return [];
+  const { count, take } = shareBounds(items.length, slots, maxBatch);
   const batches: T[][] = Array.from({ length: count }, () => []);
-  const take = Math.min(items.length, count * maxBatch);
   items.slice(0, take).forEach((item, i) => batches[i % count]?.push(item));
   return batches;
 }
 
 /** Like shareOut, but each batch takes neighbours (packages declared together tend to depend on each other). */
 export function shareOutInBlocks<T>(items: readonly T[], slots: number, maxBatch: number): T[][] {
-  const count = Math.min(slots, items.length);
-  if (count <= 0) return [];
-  const take = Math.min(items.length, count * maxBatch);
+  const { count, take } = shareBounds(items.length, slots, maxBatch);
+  if (count === 0) return [];
   const size = Math.ceil(take / count);
   const batches: T[][] = [];
   for (let i = 0; i < take; i += size) batches.push(items.slice(i, Math.min(take, i + size)));
