@@ -57,6 +57,28 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
   /** A publisher's own monorepo command, timed by the bench; fails loudly. */
   const publishWith = async (dir, file, args, env, what) =>
     must(await run(file, args, { cwd: dir, env, timeoutMs: 900_000 }), what);
+  /**
+   * The floor of any schedule of npm processes: the DAG's packages dealt round-robin over
+   * `processes` npm processes started at once, dependency order ignored, nothing verified.
+   * Provenant, which keeps the order and verifies, cannot publish through npm faster.
+   */
+  const npmSplit = (processes) => ({
+    label: `npm publish -w …, ${processes} processes, no order (floor)`,
+    onlyIn: ['loopback'],
+    async prepare(registry) {
+      return { dir: await fixture(registry, { packages: dag(`@b-split${processes}`, '^1.0.0') }) };
+    },
+    async publish({ dir }) {
+      const names = dag(`@b-split${processes}`, '^1.0.0').map((p) => p.name);
+      const env = signingEnv({ NPM_CONFIG_PROVENANCE: 'true' });
+      await Promise.all(
+        Array.from({ length: processes }, (_, r) => {
+          const mine = names.filter((_, i) => i % processes === r).flatMap((name) => ['-w', name]);
+          return publishWith(dir, 'npm', ['publish', ...mine, '--access', 'public'], env, 'npm publish -w');
+        }),
+      );
+    },
+  });
   return {
     'npm-workspaces': {
       label: 'npm publish --workspaces',
@@ -73,6 +95,8 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
         );
       },
     },
+    'npm-split-2': npmSplit(2),
+    'npm-split-3': npmSplit(3),
     'pnpm-recursive': {
       label: 'pnpm -r publish',
       async prepare(registry) {

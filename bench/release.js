@@ -57,7 +57,15 @@ const PROFILES = {
 };
 const RUN_PROFILES = option('--profiles', 'loopback,wan').split(',');
 const PACKAGES = option('--packages', null);
-const DEFAULT_SET = ['npm-workspaces', 'changesets', 'pnpm-recursive', 'provenant', 'provenant-tuned'];
+const DEFAULT_SET = [
+  'npm-workspaces',
+  'npm-split-2',
+  'npm-split-3',
+  'changesets',
+  'pnpm-recursive',
+  'provenant',
+  'provenant-tuned',
+];
 const ONLY = option('--only', null)?.split(',') ?? DEFAULT_SET;
 const CONCURRENCY = option('--concurrency', null);
 const TRACE = args.includes('--trace');
@@ -254,7 +262,7 @@ async function runProfile(name, profile) {
   process.env.PROVENANT_RIG_LATENCY = profile.latency;
   const results = {};
   for (const [key, scenario] of Object.entries(SCENARIOS)) {
-    if (!ONLY.includes(key)) continue;
+    if (!ONLY.includes(key) || (scenario.onlyIn && !scenario.onlyIn.includes(name))) continue;
     sigstore = await startSigstoreChild();
     const registry = await startRegistry({ rekorUrl: sigstore.url, startTimeoutMs: 120_000 });
     try {
@@ -290,6 +298,13 @@ function printProfile(name, profile, { results }, versions) {
     name === 'wan'
       ? { 'npm-workspaces': '≤ 0.25', changesets: '≤ 0.8', 'pnpm-recursive': '' }
       : { 'npm-workspaces': '≤ 0.9', 'pnpm-recursive': '≤ 0.4', changesets: '' };
+  const anchor = results['npm-workspaces'];
+  const floors = ['npm-split-2', 'npm-split-3'].filter((k) => results[k]);
+  if (anchor && floors.length > 0) console.log('');
+  for (const key of anchor ? floors : []) {
+    const ratio = (results[key].wallMs / anchor.wallMs).toFixed(2);
+    console.log(`  ${results[key].label} / ${anchor.label}`.padEnd(80) + `${ratio}  (no target: a floor)`);
+  }
   for (const mine of ['provenant', 'provenant-tuned']) {
     const p = results[mine];
     if (!p) continue;

@@ -91,3 +91,11 @@ for (const [label, value, target, ok] of rows) {
     `  ${label.padEnd(52)} ${shown.padStart(8)}  target ${target.padEnd(7)} ${Number.isFinite(value) ? (ok(value) ? 'met' : 'NOT met') : ''}`,
   );
 }
+// What npm itself allows on this machine: its packages over 2 or 3 processes at once, no order kept
+// and nothing verified, against its own --workspaces. No schedule of npm processes beats it.
+for (const n of [2, 3]) {
+  const floor = ratio('loopback', `npm-split-${n}`, 'npm-workspaces');
+  console.log(
+    `  ${`floor: npm in ${n} processes, no order / npm --workspaces`.padEnd(52)} ${(Number.isFinite(floor) ? floor.toFixed(2) : 'n/a').padStart(8)}  (the loopback 0.9 target is measured against it)`,
+  );
+}
