@@ -2,7 +2,7 @@
 // ../shared/fixtures/attestations, served by @provenant/testing's fixture registry:
 // lockfiles of each format naming those real packages, the built CLI in its own
 // process with --offline trust (the public-good root and npm keys embedded in @sigstore/tuf).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,24 +20,16 @@ import {
   writeYarnLock,
   type LockedVersion,
 } from './helpers/audit-lockfiles.js';
-import { SHARED, runCli, type CliResult } from './helpers/run-cli.js';
-
-const FIXTURES = path.join(SHARED, 'fixtures/attestations');
-const present = existsSync(path.join(FIXTURES, 'README.md'));
-
-type Spec = keyof typeof FIXTURE_PACKAGES;
-const SPECS = Object.keys(FIXTURE_PACKAGES) as Spec[];
-/** The two fixture versions whose registry signature is in registry/registry-signatures.json. */
-const SIGNED: Spec[] = ['sigstore@1.0.0', 'tuf-js@1.0.0'];
-const REPOSITORY: Record<string, string> = {
-  'gundam-visor': 'ramonpetgrave64/gundam-visor',
-  '@laurentsimon/provenance-npm-test': 'laurentsimon/provenance-npm-test',
-  sigstore: 'sigstore/sigstore-js',
-  '@trishankatdatadog/supreme-goggles': 'trishankatdatadog/supreme-goggles',
-  'tuf-js': 'theupdateframework/tuf-js',
-  '@playwright/cli': 'microsoft/playwright-cli',
-};
-const nameOf = (spec: string) => spec.slice(0, spec.lastIndexOf('@'));
+import { runCli, type CliResult } from './helpers/run-cli.js';
+import {
+  FIXTURES,
+  IDENTITY,
+  SIGNED,
+  SPECS,
+  bogusSignatures,
+  present,
+  type Spec,
+} from './helpers/shared-fixtures.js';
 
 describe.skipIf(!present).concurrent('provenant audit over the real attestation fixtures', () => {
   let registry: FixtureRegistry;
@@ -50,23 +42,15 @@ describe.skipIf(!present).concurrent('provenant audit over the real attestation 
     for (const spec of SPECS) {
       withRepos[spec] = {
         ...FIXTURE_PACKAGES[spec],
-        repository: `git+https://github.com/${REPOSITORY[nameOf(spec)]}.git`,
+        repository: `git+${IDENTITY[spec].repository}.git`,
       };
     }
-    const signatures = JSON.parse(
-      readFileSync(path.join(FIXTURES, 'registry/registry-signatures.json'), 'utf8'),
-    ) as {
-      cases: { expect: string; dist: { signatures: { keyid: string; sig: string }[] } }[];
-    };
-    const bogus = signatures.cases.find(
-      (c) => c.expect !== 'valid' && c.dist.signatures[0]!.keyid.startsWith('SHA256:jl3b'),
-    )!;
     registry = await startFixtureRegistry({
       fixturesDir: FIXTURES,
       registries: {
         '': withRepos,
         badsig: {
-          'sigstore@1.0.0': { ...FIXTURE_PACKAGES['sigstore@1.0.0'], signatures: bogus.dist.signatures },
+          'sigstore@1.0.0': { ...FIXTURE_PACKAGES['sigstore@1.0.0'], signatures: bogusSignatures() },
         },
         tampered: {
           'tuf-js@1.0.0': FIXTURE_PACKAGES['tuf-js@1.0.0'],
@@ -136,7 +120,9 @@ describe.skipIf(!present).concurrent('provenant audit over the real attestation 
     for (const p of r.json!.packages.filter((x) => x.status !== 'skipped')) {
       expect(p.dir).toBeNull();
       expect(p.verification).toMatchObject({ provenance: 'verified', publishAttestation: 'verified' });
-      expect(p.verification!.identity!.repository).toBe(`https://github.com/${REPOSITORY[p.name]}`);
+      expect(p.verification!.identity!.repository).toBe(
+        IDENTITY[`${p.name}@${p.version}` as Spec].repository,
+      );
     }
     expect(r.json!.packages.filter((p) => p.status === 'skipped').map((p) => p.problems[0]!.code)).toEqual([
       'DEPENDENCY_SKIPPED',
@@ -301,124 +287,3 @@ describe.skipIf(!present).concurrent('provenant audit over the real attestation 
     expect(fetches()).toBe(before + 1);
   });
 });
-
-describe
-  .skipIf(!present)
-  .concurrent('provenant audit: bad input, bounded, with a code and no stack trace', () => {
-    let registry: FixtureRegistry;
-    let tmp: string;
-    beforeAll(async () => {
-      registry = await startFixtureRegistry({
-        fixturesDir: FIXTURES,
-        registries: { '': { 'tuf-js@1.0.0': FIXTURE_PACKAGES['tuf-js@1.0.0'] } },
-        routes: { '/big-packument': { body: Buffer.alloc(50 * 1024 * 1024, 0x20) } },
-      });
-      tmp = await makeTempDir('audit-bad-input');
-    });
-    afterAll(async () => {
-      await registry?.stop();
-      if (tmp) await removeDir(tmp);
-    });
-    let n = 0;
-    const audit = (files: Record<string, string>, args: string[] = [], registryUrl = registry.url) => {
-      const dir = path.join(tmp, `b${++n}`);
-      writeNpmLock(dir, []);
-      for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
-      return runCli(['audit', '--offline', '--no-cache', '--registry', registryUrl, '--json', ...args], {
-        cwd: dir,
-        timeoutMs: 90_000,
-      });
-    };
-    const clean = (r: CliResult) => expect(r.stderr).not.toMatch(/\n\s+at /);
-    const lock = (packages: Record<string, unknown>) => JSON.stringify({ lockfileVersion: 3, packages });
-
-    it('a lockfile that does not parse: LOCKFILE_INVALID with file and line, exit 2', async () => {
-      const r = await audit({ 'package-lock.json': '{\n  "lockfileVersion": 3,\n  "packages": {,\n}\n' });
-      expect(r.code).toBe(2);
-      expect(r.json!.error!.code).toBe('LOCKFILE_INVALID');
-      expect(r.json!.error!.message).toContain('package-lock.json');
-      expect(r.json!.error!.message).toContain('line 3');
-      clean(r);
-    });
-
-    it('an unknown lockfile version: LOCKFILE_INVALID, exit 2', async () => {
-      const r = await audit({
-        'package-lock.json': JSON.stringify({ lockfileVersion: 1, dependencies: {} }),
-      });
-      expect(r.code).toBe(2);
-      expect(r.json!.error!.code).toBe('LOCKFILE_INVALID');
-    });
-
-    it('a policy file with a typo: POLICY_INVALID naming the key, exit 2', async () => {
-      const r = await audit({
-        'provenant.config.json': JSON.stringify({ audit: { requireProvenace: ['*'] } }),
-      });
-      expect(r.code).toBe(2);
-      expect(r.json!.error).toMatchObject({ code: 'POLICY_INVALID' });
-      expect(r.json!.error!.message).toContain('requireProvenace');
-    });
-
-    it('a registry that does not answer: REGISTRY_UNREACHABLE per package, exit 1, bounded', async () => {
-      const started = Date.now();
-      const r = await audit(
-        {
-          'package-lock.json': lock({
-            'node_modules/tuf-js': { version: '1.0.0', integrity: 'sha512-AAAA' },
-          }),
-        },
-        ['--registry-timeout', '2'],
-        'http://127.0.0.1:9/',
-      );
-      expect(r.code).toBe(1);
-      expect(r.json!.packages[0]!.problems.map((p) => p.code)).toEqual(['REGISTRY_UNREACHABLE']);
-      expect(Date.now() - started).toBeLessThan(60_000);
-      clean(r);
-    });
-
-    it('a packument of 50 MB: refused unread, REGISTRY_BAD_RESPONSE', async () => {
-      const r = await audit({
-        'package-lock.json': lock({ 'node_modules/big-packument': { version: '1.0.0' } }),
-      });
-      expect(r.code).toBe(1);
-      expect(r.json!.packages[0]!.problems.map((p) => p.code)).toEqual(['REGISTRY_BAD_RESPONSE']);
-      clean(r);
-    });
-
-    it('10 000 entries: every one reported, one packument fetch per name', async () => {
-      const packages: Record<string, unknown> = { 'node_modules/tuf-js': { version: '1.0.0' } };
-      for (let i = 0; i < 10_000; i++)
-        packages[`node_modules/h${i}/node_modules/tuf-js`] = { version: `0.${i}.0` };
-      const started = Date.now();
-      const before = registry.requests.length;
-      const r = await audit({ 'package-lock.json': lock(packages) });
-      const ms = Date.now() - started;
-      console.log(`audit of 10 001 lockfile entries: ${ms} ms`);
-      expect(r.code).toBe(1);
-      expect(r.json!.summary).toMatchObject({ total: 10_001, verified: 1, unverified: 10_000 });
-      expect(new Set(r.json!.packages.flatMap((p) => p.problems.map((q) => q.code)))).toEqual(
-        new Set(['VERSION_NOT_FOUND']),
-      );
-      expect(registry.requests.slice(before).filter((q) => q === 'GET /tuf-js')).toHaveLength(1);
-      clean(r);
-    });
-  });
-
-describe.concurrent(
-  'provenant audit on the example monorepos (no registry needed: workspaces only, --omit dev)',
-  () => {
-    it.each([
-      ['npm-workspaces', 4],
-      ['pnpm', 0],
-      ['yarn-berry', 4],
-      ['changesets-pnpm', 0],
-    ])('examples/%s: exit 0, %i workspace packages skipped', async (example, skipped) => {
-      const r = await runCli(
-        ['audit', '--cwd', `examples/${example}`, '--omit', 'dev', '--offline', '--no-cache', '--json'],
-        { env: { npm_config_registry: 'http://127.0.0.1:9/' }, timeoutMs: 60_000 },
-      );
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.json!.summary).toMatchObject({ total: skipped, skipped });
-      for (const p of r.json!.packages) expect(p.problems.map((q) => q.code)).toEqual(['DEPENDENCY_SKIPPED']);
-    });
-  },
-);

@@ -1,6 +1,7 @@
-// npm trusted publishing on the local rig: the registry's OIDC token exchange, its publish
-// guard and `_npmUser.trustedPublisher`, the simulated GitHub job's id tokens, and GitLab jobs
-// that sign with GitLab certificates. npm 11's own OIDC code is the client in the publish cases.
+// npm trusted publishing on the local rig, GitHub side: the registry's OIDC token exchange,
+// its publish guard and `_npmUser.trustedPublisher`, the simulated GitHub job's id tokens,
+// signed id tokens and broken exchanges. npm 11's own OIDC code is the client in the publish
+// cases. GitLab jobs: rig-oidc-gitlab.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FULCIO_OIDS,
@@ -12,91 +13,28 @@ import {
   startRegistry,
   toolPathEnv,
   type GitHubIdentity,
-  type RunResult,
 } from '../packages/testing/dist/index.js';
-import {
-  attestationsOf,
-  certificateClaims,
-  verifiedStatement,
-  type RigTrust,
-} from './helpers/attestations.js';
-import { REPO, WORKFLOW_FILE, githubJob, gitlabJob, oidcWorkspace } from './helpers/oidc-rig.js';
-import { YARN_PUBLISH_ALL, loadRigTrust, packument, useRig } from './helpers/rig.js';
-
-const SLSA_V1 = 'https://slsa.dev/provenance/v1';
-const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
+import type { RigTrust } from './helpers/attestations.js';
+import { SLSA_V1, oidcCalls } from './helpers/oidc-calls.js';
+import { githubJob, oidcWorkspace } from './helpers/oidc-rig.js';
+import { YARN_PUBLISH_ALL, loadRigTrust, useRig } from './helpers/rig.js';
 
 const rig = useRig();
 let trust: RigTrust;
 beforeAll(async () => {
   trust = await loadRigTrust(rig);
 });
-
-/** A one-package workspace whose package already has 0.0.1 on the registry (published with a token). */
-function existingPackage(name: string, repository: string, token = false) {
-  return oidcWorkspace(rig, [name], { repository, token, trust: null, git: false });
-}
-
-/** The trusted publisher `npm trust github <name> --repo acme/widgets --file release.yml` sets (or as told). */
-function trustReleaseWorkflow(name: string, over: { workflow?: string; environment?: string } = {}) {
-  return rig.registry.setTrustedPublisher(name, {
-    provider: 'github',
-    repository: REPO,
-    workflow: WORKFLOW_FILE,
-    ...over,
-  });
-}
-
-function npmPublish(dir: string, name: string, env: Record<string, string>): Promise<RunResult> {
-  return run('npm', ['publish', '--provenance', '--access', 'public', '-w', name], { cwd: dir, env });
-}
-
-async function storedVersion(name: string, version: string) {
-  return (await packument(rig, name))?.versions?.[version];
-}
-
-/** The version's provenance bundle, verified with the rig's trusted root; returns its certificate claims. */
-async function verifiedProvenance(name: string, version: string, predicateType: string) {
-  const { dist, attestations } = await attestationsOf(rig, name, version);
-  const provenance = attestations.find((a) => a.predicateType === predicateType);
-  expect(provenance, `a ${predicateType} attestation`).toBeDefined();
-  const { signer } = verifiedStatement(provenance!.bundle, trust, dist.integrity);
-  return certificateClaims(provenance!.bundle, signer);
-}
-
-/** An id token from the simulated GitHub job's OIDC endpoint, as npm asks for it. */
-async function githubIdToken(env: Record<string, string>, audience: string): Promise<string> {
-  const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL!);
-  url.searchParams.append('audience', audience);
-  const response = await fetch(url, {
-    headers: { Authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { value: string }).value;
-}
-
-async function exchange(
-  name: string,
-  idToken: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(
-    new URL(`-/npm/v1/oidc/token/exchange/package/${escapePackageName(name)}`, rig.registry.url),
-    {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${idToken}` },
-    },
-  );
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function put(name: string, version: string, token: string) {
-  try {
-    await prepublish({ url: rig.registry.url, token }, { name, version });
-    return 201;
-  } catch (error) {
-    return Number(/: (\d{3}) /.exec(String(error))?.[1]);
-  }
-}
+const {
+  existingPackage,
+  trustReleaseWorkflow,
+  npmPublish,
+  storedVersion,
+  verifiedProvenance,
+  githubIdToken,
+  exchange,
+  put,
+  fetchPut,
+} = oidcCalls(rig, () => trust);
 
 describe('trusted publishing on the rig: GitHub', () => {
   it('a tokenless npm publish --provenance from a GitHub job exchanges and records the trusted publisher', async () => {
@@ -350,83 +288,5 @@ describe('broken exchanges, for bad-input tests', () => {
     } finally {
       await stock.stop();
     }
-  });
-});
-
-/** A raw PUT of a generated version, returning status, `error` and the `npm-notice` header. */
-async function fetchPut(name: string, version: string, token: string) {
-  const manifest = { name, version };
-  const body = {
-    _id: name,
-    name,
-    'dist-tags': { latest: version },
-    versions: {
-      [version]: { ...manifest, dist: { tarball: `${rig.registry.url}${name}/-/x-${version}.tgz` } },
-    },
-    _attachments: {
-      [`x-${version}.tgz`]: { content_type: 'application/octet-stream', data: 'AA==', length: 1 },
-    },
-  };
-  const response = await fetch(new URL(escapePackageName(name), rig.registry.url), {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const answer = (await response.json()) as { error?: string };
-  return { status: response.status, error: answer.error, notice: response.headers.get('npm-notice') };
-}
-
-describe('trusted publishing on the rig: GitLab', () => {
-  const gitlabRepository = 'https://gitlab.com/acme/widgets';
-  const gitlabSan = 'https://gitlab.com/acme/widgets//.gitlab-ci.yml@refs/heads/main';
-
-  function expectGitLabCertificate(claims: { san: string | undefined; extensions: Record<string, string> }) {
-    expect(claims.san).toBe(gitlabSan);
-    expect(claims.extensions).toMatchObject({
-      [FULCIO_OIDS.issuer]: 'https://gitlab.com',
-      [FULCIO_OIDS.sourceRepositoryUri]: gitlabRepository,
-      [FULCIO_OIDS.sourceRepositoryRef]: 'refs/heads/main',
-      [FULCIO_OIDS.buildSignerUri]: gitlabSan,
-      [FULCIO_OIDS.buildConfigUri]: gitlabSan,
-      [FULCIO_OIDS.sourceRepositoryOwnerUri]: 'https://gitlab.com/acme',
-      [FULCIO_OIDS.runInvocationUri]: 'https://gitlab.com/acme/widgets/-/jobs/777',
-      [FULCIO_OIDS.runnerEnvironment]: 'gitlab-hosted',
-      [FULCIO_OIDS.sourceRepositoryVisibility]: 'public',
-    });
-  }
-
-  it('a tokenless npm publish from a GitLab job: NPM_ID_TOKEN exchanged, provenance signed with a GitLab certificate', async () => {
-    const ws = await existingPackage('@oidc-gl/a', gitlabRepository);
-    const config = await rig.registry.setTrustedPublisher('@oidc-gl/a', {
-      provider: 'gitlab',
-      projectPath: 'acme/widgets',
-      ciFile: '.gitlab-ci.yml',
-    });
-    const env = gitlabJob(rig, ws.home);
-    expect(decodeIdToken(env.NPM_ID_TOKEN!)).toMatchObject({
-      aud: 'npm:127.0.0.1',
-      project_path: 'acme/widgets',
-    });
-    const result = await npmPublish(ws.dir, '@oidc-gl/a', env);
-    expect(result.exitCode, result.all).toBe(0);
-    expect((await storedVersion('@oidc-gl/a', '1.0.0'))?._npmUser?.trustedPublisher).toEqual({
-      id: 'gitlab',
-      oidcConfigId: config!.oidcConfigId,
-    });
-    expectGitLabCertificate(await verifiedProvenance('@oidc-gl/a', '1.0.0', SLSA_V02));
-  });
-
-  it('a GitLab job with a static token and no NPM_ID_TOKEN: signed with a GitLab certificate, no trusted publisher', async () => {
-    const ws = await existingPackage('@oidc-gl/b', gitlabRepository, true);
-    const env = gitlabJob(rig, ws.home, {}, { npmIdToken: null });
-    expect(env.NPM_ID_TOKEN).toBeUndefined();
-    const result = await npmPublish(ws.dir, '@oidc-gl/b', env);
-    expect(result.exitCode, result.all).toBe(0);
-    const version = await storedVersion('@oidc-gl/b', '1.0.0');
-    expect(version?._npmUser).toEqual({
-      name: rig.registry.user.name,
-      email: `${rig.registry.user.name}@example.com`,
-    });
-    expectGitLabCertificate(await verifiedProvenance('@oidc-gl/b', '1.0.0', SLSA_V02));
   });
 });

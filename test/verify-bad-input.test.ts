@@ -2,7 +2,6 @@
 // flags, unusable trust material, unreachable or misbehaving registries, oversized
 // documents. Each ends cleanly (exit 1 or 2, a code, one line), bounded in time, and
 // without a stack trace unless --debug.
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import * as path from 'node:path';
@@ -15,11 +14,8 @@ import {
   type FixtureRegistry,
 } from '../packages/testing/dist/index.js';
 import { REFUSING_REGISTRY } from './helpers/rig.js';
-import { SHARED, runCli, type CliResult } from './helpers/run-cli.js';
-
-const FIXTURES = path.join(SHARED, 'fixtures/attestations');
-const present = existsSync(path.join(FIXTURES, 'README.md'));
-if (!present) console.warn(`[verify e2e] skipping: ${FIXTURES} is absent (clone ../shared next to the repo)`);
+import { runCli, type CliResult } from './helpers/run-cli.js';
+import { FIXTURES, present } from './helpers/shared-fixtures.js';
 
 const STACK = /\n\s+at /;
 const PLAYWRIGHT = '@playwright/cli@0.1.1';
