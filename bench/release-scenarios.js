@@ -66,10 +66,10 @@ export function scenarios({ count, signingEnv, fixture, provenantRelease, tuned 
     label: `npm publish -w …, ${processes} processes, no order (floor)`,
     onlyIn: ['loopback'],
     async prepare(registry) {
-      return { dir: await fixture(registry, { packages: dag(`@b-split${processes}`, '^1.0.0') }) };
+      const packages = dag(`@b-split${processes}`, '^1.0.0');
+      return { dir: await fixture(registry, { packages }), names: packages.map((p) => p.name) };
     },
-    async publish({ dir }) {
-      const names = dag(`@b-split${processes}`, '^1.0.0').map((p) => p.name);
+    async publish({ dir, names }) {
       const env = signingEnv({ NPM_CONFIG_PROVENANCE: 'true' });
       await Promise.all(
         Array.from({ length: processes }, (_, r) => {

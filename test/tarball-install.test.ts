@@ -3,7 +3,7 @@
 // installed `provenant` runs --version, check (against a real Verdaccio) and verify --offline
 // (real npm attestations, the trust material embedded in the installed @sigstore/tuf) on each Node.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { readdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,9 +28,8 @@ import {
   userEnv,
   type Tarballs,
 } from './helpers/packed-cli.js';
-import { SHARED } from './helpers/run-cli.js';
+import { FIXTURES, present } from './helpers/shared-fixtures.js';
 
-const FIXTURES = join(SHARED, 'fixtures/attestations');
 const SIGSTORE_2_3_1 = 'sigstore@2.3.1';
 
 /** The Nodes the installed CLI must run on: the host (20), and 22 and 24 from the tool cache. */
@@ -60,7 +59,7 @@ beforeAll(async () => {
     ),
   ]);
   registry = rig;
-  if (existsSync(join(FIXTURES, 'README.md')))
+  if (present)
     fixtures = await startFixtureRegistry({
       fixturesDir: FIXTURES,
       registries: {
@@ -172,7 +171,7 @@ describe.each(NODES)('the installed provenant on Node $label', ({ major }) => {
     ]);
   });
 
-  it.skipIf(!existsSync(join(FIXTURES, 'README.md')))(
+  it.skipIf(!present)(
     'verify --offline proves a real npm attestation with the embedded trust material',
     async () => {
       const result = await provenant(
